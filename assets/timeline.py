@@ -1,0 +1,129 @@
+"""Whole-warehouse assets: article dedupe, the deduplicated timeline, and the published DuckDB file."""
+
+from __future__ import annotations
+
+import time
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    asset_check,
+)
+from dagster_duckdb import DuckDBResource
+from tabulate import tabulate
+
+from assets.ingest import FILE_RETRY, events, raw_articles, temporal_mentions
+from dateline import pipeline, quality, storage
+from pipelines.resources import DatelineConfig
+
+PREVIEW_ROWS = 10
+
+
+@asset(
+    deps=[raw_articles],
+    group_name="timeline",
+    kinds={"python", "parquet"},
+    retry_policy=FILE_RETRY,
+    description="Exact and near-duplicate (syndicated) article clusters: one row per article with its "
+    "canonical_id; duplicate_of is NULL for the canonical copy. Parquet: article_duplicates/.",
+)
+def article_duplicates(context: AssetExecutionContext, dateline: DatelineConfig) -> MaterializeResult:
+    started = time.perf_counter()
+    articles = storage.read_table(dateline.warehouse, "articles")
+    dups = pipeline.dedupe_articles(articles)
+    storage.replace_table(dateline.warehouse, "article_duplicates", dups)
+    methods = dups.column("method").to_pylist()
+    return MaterializeResult(
+        metadata={
+            "dagster/row_count": dups.num_rows,
+            "canonical_articles": sum(m is None for m in methods),
+            "exact_duplicates": methods.count("exact"),
+            "near_duplicates": methods.count("near"),
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+    )
+
+
+@asset(
+    deps=[events, article_duplicates],
+    group_name="timeline",
+    kinds={"python", "parquet"},
+    retry_policy=FILE_RETRY,
+    description="The deduplicated timeline: events of canonical articles, the same event from several "
+    "sources merged into one row with source_count, sources and first_reported. Parquet: timeline/year=YYYY/.",
+)
+def timeline(context: AssetExecutionContext, dateline: DatelineConfig) -> MaterializeResult:
+    started = time.perf_counter()
+    evs = storage.read_table(dateline.warehouse, "events")
+    dups = storage.read_table(dateline.warehouse, "article_duplicates")
+    rows = pipeline.build_timeline(evs, dups)
+    storage.replace_table(dateline.warehouse, "timeline", rows)
+    counts = rows.column("source_count").to_pylist()
+    return MaterializeResult(
+        metadata={
+            "dagster/row_count": rows.num_rows,
+            "events_in": evs.num_rows,
+            "multi_source_rows": sum(c > 1 for c in counts),
+            "max_source_count": max(counts, default=0),
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+    )
+
+
+def _quality_check(name: str):
+    check = quality.CHECKS[name]
+
+    @asset_check(asset=timeline, name=name, description=check.description, blocking=True)
+    def _check(dateline: DatelineConfig) -> AssetCheckResult:
+        outcome = quality.run_check(dateline.warehouse, name)
+        return AssetCheckResult(
+            passed=outcome.passed,
+            severity=AssetCheckSeverity.ERROR,
+            metadata={"failures": outcome.failures, "sample": MetadataValue.json([list(map(str, r)) for r in outcome.sample])},
+        )
+
+    return _check
+
+
+timeline_checks = [_quality_check(name) for name in quality.CHECKS]
+
+
+@asset(
+    deps=[timeline, article_duplicates, events, temporal_mentions, raw_articles],
+    group_name="warehouse",
+    kinds={"duckdb"},
+    pool="duckdb_writer",
+    retry_policy=FILE_RETRY,
+    description="timeline.duckdb: every table loaded from Parquet plus the analyst views of sql/, built "
+    "beside the published file and renamed over it (readers never see a half-written database).",
+)
+def timeline_db(context: AssetExecutionContext, dateline: DatelineConfig, warehouse_db: DuckDBResource) -> MaterializeResult:
+    started = time.perf_counter()
+    path, counts = storage.publish_duckdb(dateline.warehouse, dateline.sql)
+    with warehouse_db.get_connection() as con:
+        cur = con.execute(
+            f"SELECT start_date, value, source_count, left(description, 120) AS description "
+            f"FROM timeline ORDER BY start_date DESC LIMIT {PREVIEW_ROWS}"
+        )
+        preview = tabulate(cur.fetchall(), headers=[d[0] for d in cur.description], tablefmt="github")
+    return MaterializeResult(
+        metadata={
+            "dagster/row_count": counts.get("timeline", 0),
+            "table_row_counts": counts,
+            "path": MetadataValue.path(str(path.resolve())),
+            "newest_timeline_rows": MetadataValue.md(preview),
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+    )
+
+
+@asset_check(asset=timeline_db, description="The published database opens read-only and its timeline view answers.")
+def published_db_readable(warehouse_db: DuckDBResource) -> AssetCheckResult:
+    with warehouse_db.get_connection() as con:
+        n = con.execute("SELECT count(*) FROM timeline").fetchone()[0]
+        meta = con.execute("SELECT schema_version FROM dateline_meta").fetchone()[0]
+    return AssetCheckResult(passed=True, metadata={"timeline_rows": n, "schema_version": meta})

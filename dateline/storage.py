@@ -1,0 +1,200 @@
+"""Parquet layout of the warehouse and the atomic DuckDB publish.
+
+Layout (stable, documented in the README)::
+
+    <warehouse>/parquet/<table>/<file-key>.parquet                 # articles, quarantine, ...
+    <warehouse>/parquet/<table>/year=YYYY/<file-key>.parquet       # mentions, events, timeline
+    <warehouse>/parquet/<table>/year=__HIVE_DEFAULT_PARTITION__/... # rows without a date
+    <warehouse>/timeline.duckdb                                    # built from sql/, published by rename
+
+Each pipeline partition (one inbox file) owns exactly the files named after its
+key, so re-writing a partition replaces exactly its rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from dateline.schemas import SCHEMA_VERSION, TABLES, YEAR_PARTITIONED
+
+HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
+WHOLE_TABLE_KEY = "__all__"
+DB_FILENAME = "timeline.duckdb"
+
+
+def parquet_root(warehouse: Path) -> Path:
+    return Path(warehouse) / "parquet"
+
+
+def file_key(partition_key: str) -> str:
+    """A file-name-safe, collision-free name for a partition key."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", partition_key).strip("._")[:80] or "key"
+    return f"{safe}-{hashlib.sha1(partition_key.encode()).hexdigest()[:8]}"
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """Select and cast ``table`` to ``schema`` (missing columns become NULL)."""
+    cols = []
+    for field in schema:
+        if field.name in table.column_names:
+            cols.append(table.column(field.name).cast(field.type))
+        else:
+            cols.append(pa.nulls(table.num_rows, field.type))
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
+def _split_by_year(table: pa.Table) -> dict[str, pa.Table]:
+    if table.num_rows == 0:
+        return {}
+    years = pc.year(table.column("start_date"))
+    parts: dict[str, pa.Table] = {}
+    for year in sorted({y for y in years.to_pylist()}, key=lambda y: (y is None, y)):
+        mask = pc.is_null(years) if year is None else pc.equal(years, year)
+        parts[HIVE_NULL if year is None else str(year)] = table.filter(mask)
+    return parts
+
+
+def write_partition(warehouse: Path, table_name: str, partition_key: str, table: pa.Table) -> list[Path]:
+    """Replace the rows of ``partition_key`` in ``table_name`` with ``table``.
+
+    Old files of the key are removed only after the new ones are in place, so a
+    crash leaves either the old or the new rows, never none. Returns the files written.
+    """
+    schema = TABLES[table_name]
+    table = _conform(table, schema)
+    base = parquet_root(warehouse) / table_name
+    name = file_key(partition_key) + ".parquet"
+    if table_name in YEAR_PARTITIONED:
+        targets = {base / f"year={y}" / name: t for y, t in _split_by_year(table).items()}
+    else:
+        targets = {base / name: table} if table.num_rows else {}
+    tag = uuid.uuid4().hex[:8]
+    staged: list[tuple[Path, Path]] = []
+    for path, part in targets.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{tag}.tmp")
+        pq.write_table(part, tmp, compression="zstd")
+        staged.append((tmp, path))
+    for old in _files_of(base, name):
+        if old not in targets:
+            old.unlink(missing_ok=True)
+    for tmp, path in staged:
+        os.replace(tmp, path)
+    return [p for _, p in staged]
+
+
+def _files_of(base: Path, name: str) -> list[Path]:
+    if not base.exists():
+        return []
+    return sorted(p for p in base.rglob(name) if p.is_file())
+
+
+def drop_partition(warehouse: Path, table_name: str, partition_key: str) -> int:
+    """Delete every file of ``partition_key`` in ``table_name``; returns how many."""
+    files = _files_of(parquet_root(warehouse) / table_name, file_key(partition_key) + ".parquet")
+    for f in files:
+        f.unlink()
+    return len(files)
+
+
+def replace_table(warehouse: Path, table_name: str, table: pa.Table) -> list[Path]:
+    """Write a whole (non file-partitioned) table, replacing what was there."""
+    return write_partition(warehouse, table_name, WHOLE_TABLE_KEY, table)
+
+
+def table_files(warehouse: Path, table_name: str) -> list[Path]:
+    base = parquet_root(warehouse) / table_name
+    if not base.exists():
+        return []
+    return sorted(p for p in base.rglob("*.parquet") if not p.name.startswith("."))
+
+
+def read_table(
+    warehouse: Path, table_name: str, partition_keys: Iterable[str] | None = None
+) -> pa.Table:
+    """Read a table (or only the given partition keys) back with its declared schema."""
+    schema = TABLES[table_name]
+    if partition_keys is None:
+        files = table_files(warehouse, table_name)
+    else:
+        base = parquet_root(warehouse) / table_name
+        files = [f for k in partition_keys for f in _files_of(base, file_key(k) + ".parquet")]
+    if not files:
+        return schema.empty_table()
+    return pa.concat_tables([_conform(pq.read_table(f, partitioning=None), schema) for f in files])
+
+
+def partition_keys_on_disk(warehouse: Path, table_name: str = "articles") -> set[str]:
+    """The partition keys that have rows in ``table_name``."""
+    t = read_table(warehouse, table_name)
+    if "partition_key" not in t.column_names or t.num_rows == 0:
+        return set()
+    return set(pc.unique(t.column("partition_key")).to_pylist())
+
+
+def _sql_files(sql_dir: Path) -> list[Path]:
+    return sorted(p for p in Path(sql_dir).glob("*.sql"))
+
+
+def build_duckdb(warehouse: Path, sql_dir: Path, db_path: Path) -> dict[str, int]:
+    """Build a self-contained DuckDB file at ``db_path`` from the Parquet tables and ``sql/``.
+
+    The ``sql/*.sql`` files run in name order: DDL first (tables with column
+    comments), then the Parquet rows are loaded into the tables, then the
+    remaining files (views). Returns the row count of each table.
+    """
+    files = _sql_files(sql_dir)
+    ddl = [f for f in files if f.name.startswith("0")]
+    rest = [f for f in files if not f.name.startswith("0")]
+    counts: dict[str, int] = {}
+    con = duckdb.connect(str(db_path))
+    try:
+        for f in ddl:
+            con.execute(f.read_text())
+        for name in TABLES:
+            paths = [str(p) for p in table_files(warehouse, name)]
+            if paths:
+                con.execute(
+                    f"INSERT INTO {name} BY NAME SELECT * EXCLUDE (year) FROM read_parquet(?, hive_partitioning = true, union_by_name = true)"
+                    if name in YEAR_PARTITIONED
+                    else f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)",
+                    [paths],
+                )
+            counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        con.execute("CREATE OR REPLACE TABLE dateline_meta AS SELECT ? AS schema_version, now() AS built_at", [SCHEMA_VERSION])
+        for f in rest:
+            con.execute(f.read_text())
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return counts
+
+
+def publish_duckdb(warehouse: Path, sql_dir: Path) -> tuple[Path, dict[str, int]]:
+    """Build the database beside the published one, then rename it into place.
+
+    Readers holding the old file keep their snapshot; new readers see the new
+    file whole. Never opens the published file for writing, so an analyst's open
+    connection can never block or break a run.
+    """
+    warehouse = Path(warehouse)
+    warehouse.mkdir(parents=True, exist_ok=True)
+    final = warehouse / DB_FILENAME
+    tmp = warehouse / f".{DB_FILENAME}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        counts = build_duckdb(warehouse, sql_dir, tmp)
+        os.replace(tmp, final)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    return final, counts

@@ -1,0 +1,22 @@
+"""The Dagster code location of dateline (loaded through workspace.yaml)."""
+
+from __future__ import annotations
+
+from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
+
+from assets import ingest as ingest_assets
+from assets import timeline as timeline_assets
+from pipelines.jobs import daily_publish, ingest_job, publish_job
+from pipelines.resources import default_resources
+from pipelines.sensors import inbox_sensor
+
+ASSET_MODULES = [ingest_assets, timeline_assets]
+
+defs = Definitions(
+    assets=load_assets_from_modules(ASSET_MODULES),
+    asset_checks=load_asset_checks_from_modules(ASSET_MODULES),
+    jobs=[ingest_job, publish_job],
+    schedules=[daily_publish],
+    sensors=[inbox_sensor],
+    resources=default_resources(),
+)

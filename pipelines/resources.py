@@ -1,0 +1,53 @@
+"""Resources of the code location: where the inbox and the warehouse are, and how to read dates."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dagster import ConfigurableResource
+from dagster_duckdb import DuckDBResource
+from pydantic import Field
+
+from dateline.storage import DB_FILENAME
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SQL_DIR = REPO_ROOT / "sql"
+DEFAULT_INBOX = os.environ.get("DATELINE_INBOX", "data/inbox")
+DEFAULT_WAREHOUSE = os.environ.get("DATELINE_WAREHOUSE", "data/warehouse")
+
+
+class DatelineConfig(ConfigurableResource):
+    """Paths and policies of a dateline deployment (relative paths are relative to the working directory)."""
+
+    inbox_dir: str = Field(default=DEFAULT_INBOX, description="Folder the sensor watches for new article files.")
+    warehouse_dir: str = Field(default=DEFAULT_WAREHOUSE, description="Folder that receives parquet/ and timeline.duckdb.")
+    sql_dir: str = Field(default=str(SQL_DIR), description="Folder of the DDL and view files the DuckDB build runs.")
+
+    @property
+    def inbox(self) -> Path:
+        return Path(self.inbox_dir)
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(self.warehouse_dir)
+
+    @property
+    def sql(self) -> Path:
+        return Path(self.sql_dir)
+
+
+def published_db(warehouse_dir: str) -> DuckDBResource:
+    """A read-only connection to the published database, safe beside analysts' connections."""
+    return DuckDBResource(
+        database=str(Path(warehouse_dir) / DB_FILENAME), connection_config={"access_mode": "READ_ONLY"}
+    )
+
+
+def default_resources(inbox_dir: str | None = None, warehouse_dir: str | None = None) -> dict:
+    inbox_dir = inbox_dir or DEFAULT_INBOX
+    warehouse_dir = warehouse_dir or DEFAULT_WAREHOUSE
+    return {
+        "dateline": DatelineConfig(inbox_dir=inbox_dir, warehouse_dir=warehouse_dir),
+        "warehouse_db": published_db(warehouse_dir),
+    }

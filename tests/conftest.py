@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED_ARTICLE = SHARED / "seed" / "000_f6f6ab7d25ed7fbc.txt"
+
+
+@pytest.fixture
+def seed_text() -> str:
+    if not SEED_ARTICLE.exists():
+        pytest.skip(f"the user's example article is not at {SEED_ARTICLE} (../shared is absent)")
+    return SEED_ARTICLE.read_text(encoding="utf-8")
