@@ -1,0 +1,86 @@
+"""Parquet layout and the atomic DuckDB publish."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dateline import schemas, storage
+
+SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
+
+
+def mentions(article: str, days: list[date | None]) -> pa.Table:
+    rows = [
+        {
+            "mention_id": f"{article}-{i}",
+            "article_id": article,
+            "start": i,
+            "end": i + 1,
+            "text": "x",
+            "timex_type": "DATE",
+            "value": d.isoformat() if d else "XXXX",
+            "granularity": "day",
+            "start_date": d,
+            "end_date": date.fromordinal(d.toordinal() + 1) if d else None,
+            "anchor_source": "published_at" if d else "unresolved",
+            "partition_key": article,
+        }
+        for i, d in enumerate(days)
+    ]
+    return pa.Table.from_pylist(rows, schema=schemas.MENTIONS)
+
+
+def test_year_partitioned_layout_and_replacement(tmp_path: Path) -> None:
+    storage.write_partition(tmp_path, "mentions", "a.jsonl", mentions("a", [date(2017, 5, 1), date(2016, 1, 1), None]))
+    storage.write_partition(tmp_path, "mentions", "b.txt", mentions("b", [date(2017, 6, 1)]))
+    dirs = sorted(p.parent.name for p in storage.table_files(tmp_path, "mentions"))
+    assert dirs == ["year=2016", "year=2017", "year=2017", f"year={storage.HIVE_NULL}"]
+    assert storage.read_table(tmp_path, "mentions").num_rows == 4
+
+    # Re-writing one partition replaces exactly its rows, even when its years change.
+    storage.write_partition(tmp_path, "mentions", "a.jsonl", mentions("a", [date(2020, 1, 1)]))
+    t = storage.read_table(tmp_path, "mentions")
+    assert sorted(t.column("article_id").to_pylist()) == ["a", "b"]
+    assert storage.read_table(tmp_path, "mentions", ["a.jsonl"]).column("start_date").to_pylist() == [date(2020, 1, 1)]
+    assert not (tmp_path / "parquet" / "mentions" / "year=2016").exists() or not any(
+        (tmp_path / "parquet" / "mentions" / "year=2016").iterdir()
+    )
+    assert storage.drop_partition(tmp_path, "mentions", "a.jsonl") == 1
+    assert storage.read_table(tmp_path, "mentions").column("article_id").to_pylist() == ["b"]
+
+
+def test_files_carry_the_declared_schema(tmp_path: Path) -> None:
+    storage.write_partition(tmp_path, "mentions", "k", mentions("a", [date(2017, 5, 1)]))
+    (f,) = storage.table_files(tmp_path, "mentions")
+    assert pq.read_schema(f).field("start_date").type == pa.date32()
+
+
+def test_file_keys_are_safe_and_distinct() -> None:
+    keys = ["a/b.txt", "a_b.txt", "../x", "x y.jsonl"]
+    names = [storage.file_key(k) for k in keys]
+    assert len(set(names)) == len(keys)
+    assert all("/" not in n and not n.startswith(".") for n in names)
+
+
+def test_publish_is_atomic_and_leaves_readers_alone(tmp_path: Path) -> None:
+    storage.write_partition(tmp_path, "mentions", "k", mentions("a", [date(2017, 5, 1)]))
+    db, counts = storage.publish_duckdb(tmp_path, SQL_DIR)
+    assert counts["mentions"] == 1 and counts["timeline"] == 0
+    reader = duckdb.connect(str(db), read_only=True)
+    try:
+        storage.write_partition(tmp_path, "mentions", "k2", mentions("b", [date(2018, 1, 1)]))
+        db2, counts2 = storage.publish_duckdb(tmp_path, SQL_DIR)  # must not block on the open reader
+        assert counts2["mentions"] == 2
+        assert reader.execute("SELECT count(*) FROM mentions").fetchone()[0] == 1  # old snapshot intact
+    finally:
+        reader.close()
+    fresh = duckdb.connect(str(db2), read_only=True)
+    assert fresh.execute("SELECT count(*) FROM mentions").fetchone()[0] == 2
+    assert fresh.execute("SELECT schema_version FROM dateline_meta").fetchone()[0] == schemas.SCHEMA_VERSION
+    fresh.close()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
