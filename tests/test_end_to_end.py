@@ -1,0 +1,140 @@
+"""End to end: materialise every Dagster asset into a temp warehouse and query the published DuckDB."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import DagsterInstance, materialize
+
+from pipelines.definitions import defs
+from pipelines.resources import default_resources
+from pipelines.runner import run_pipeline
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_INBOX = REPO / "data" / "inbox"
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole pipeline on a copy of the sample inbox."""
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(SAMPLE_INBOX, root / "inbox")
+    report = run_pipeline(root / "inbox", root / "warehouse")
+    assert report.db_path is not None and report.db_path.exists()
+    return root
+
+
+def test_sample_inbox_gives_a_timeline(sample_run: Path) -> None:
+    db = sample_run / "warehouse" / "timeline.duckdb"
+    rows = query(db, "SELECT start_date, end_date, value, source_count, description FROM timeline ORDER BY start_date")
+    assert len(rows) >= 5
+    assert all(r[0] < r[1] for r in rows)
+    assert [r[0] for r in rows] == sorted(r[0] for r in rows)
+    assert max(r[3] for r in rows) >= 2, "the sample reports at least one event from two outlets"
+    # The syndicated near-copy is recognised, and events come from canonical articles only.
+    assert query(db, "SELECT count(*) FROM article_duplicates WHERE duplicate_of IS NOT NULL")[0][0] >= 1
+    orphans = query(
+        db,
+        """SELECT count(*) FROM timeline t, unnest(t.sources) s(a)
+           JOIN article_duplicates d ON d.article_id = s.a WHERE d.duplicate_of IS NOT NULL""",
+    )
+    assert orphans[0][0] == 0
+    # The deliberately malformed line is quarantined with its reason, not lost.
+    assert query(db, "SELECT count(*) FROM quarantine WHERE reason = 'malformed_json'")[0][0] >= 1
+    # Analyst views answer.
+    for view in ["events_by_month", "actor_timeline", "timeline_salience", "coverage", "canonical_events"]:
+        assert query(db, f"SELECT count(*) FROM {view}")[0][0] > 0, view
+
+
+def test_parquet_is_hive_partitioned_by_year(sample_run: Path) -> None:
+    events_dir = sample_run / "warehouse" / "parquet" / "events"
+    years = {p.name for p in events_dir.iterdir() if p.is_dir()}
+    assert years and all(y.startswith("year=") for y in years)
+    con = duckdb.connect()
+    n = con.execute(
+        "SELECT count(*) FROM read_parquet(?, hive_partitioning = true) WHERE year = 2025",
+        [str(events_dir / "*" / "*.parquet")],
+    ).fetchone()[0]
+    assert n >= 0
+
+
+def test_rerun_changes_nothing(sample_run: Path) -> None:
+    db = sample_run / "warehouse" / "timeline.duckdb"
+    tables = ["articles", "quarantine", "mentions", "events", "article_duplicates", "timeline"]
+
+    def snapshot() -> dict[str, list[tuple]]:
+        return {t: sorted(map(repr, query(db, f"SELECT * FROM {t}"))) for t in tables}
+
+    before = snapshot()
+    run_pipeline(sample_run / "inbox", sample_run / "warehouse")
+    assert snapshot() == before
+
+
+def test_removed_file_leaves_the_warehouse(tmp_path: Path) -> None:
+    shutil.copytree(SAMPLE_INBOX, tmp_path / "inbox")
+    run_pipeline(tmp_path / "inbox", tmp_path / "warehouse")
+    db = tmp_path / "warehouse" / "timeline.duckdb"
+    victim = sorted((tmp_path / "inbox").glob("*.txt"))[0]
+    assert query(db, "SELECT count(*) FROM articles WHERE source_path = ?", [victim.name])[0][0] >= 1
+    victim.unlink()
+    run_pipeline(tmp_path / "inbox", tmp_path / "warehouse")
+    assert query(db, "SELECT count(*) FROM articles WHERE source_path = ?", [victim.name])[0][0] == 0
+
+
+def test_assets_materialise_with_dagster_and_checks_pass(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "one.jsonl").write_text(
+        json.dumps({"url": "https://example.org/a", "title": "Talks", "published_at": "2024-05-10",
+                    "text": "Negotiators met in Geneva on Monday. They will meet again in June."}) + "\n"
+    )
+    resources = default_resources(str(inbox), str(tmp_path / "warehouse"))
+    repo = defs.get_repository_def()
+    everything = [*repo.assets_defs_by_key.values(), *repo.asset_checks_defs_by_key.values()]
+    with DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions("inbox_files", ["one.jsonl"])
+        per_file = materialize(everything, selection=["raw_articles", "temporal_mentions", "events"],
+                               partition_key="one.jsonl", instance=instance, resources=resources)
+        assert per_file.success
+        whole = materialize(everything, selection=["article_duplicates", "timeline", "timeline_db"],
+                            instance=instance, resources=resources)
+        assert whole.success
+        evaluations = whole.get_asset_check_evaluations()
+        assert evaluations and all(e.passed for e in evaluations)
+        mats = {m.asset_key.to_user_string(): m for m in whole.get_asset_materialization_events()}
+        assert mats["timeline_db"].materialization.metadata["dagster/row_count"].value == 2
+    rows = query(tmp_path / "warehouse" / "timeline.duckdb",
+                 "SELECT value, start_date FROM timeline ORDER BY start_date")
+    assert rows == [("2024-05-06", date(2024, 5, 6)), ("2024-06", date(2024, 6, 1))]
+
+
+def test_reader_holding_the_database_does_not_block_a_run(sample_run: Path, tmp_path: Path) -> None:
+    shutil.copytree(sample_run / "inbox", tmp_path / "inbox")
+    run_pipeline(tmp_path / "inbox", tmp_path / "warehouse")
+    analyst = duckdb.connect(str(tmp_path / "warehouse" / "timeline.duckdb"), read_only=True)
+    try:
+        before = analyst.execute("SELECT count(*) FROM timeline").fetchone()[0]
+        (tmp_path / "inbox" / "late.jsonl").write_text(
+            json.dumps({"url": "https://example.org/late", "published_at": "2025-02-03",
+                        "text": "The regional parliament approved the budget on Tuesday after a long debate."}) + "\n"
+        )
+        run_pipeline(tmp_path / "inbox", tmp_path / "warehouse")
+        assert analyst.execute("SELECT count(*) FROM timeline").fetchone()[0] == before
+    finally:
+        analyst.close()
+    assert query(tmp_path / "warehouse" / "timeline.duckdb", "SELECT count(*) FROM timeline")[0][0] > before
