@@ -8,17 +8,29 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+import lxml.etree
+import lxml.html
 import trafilatura
 
 from dateline.ingest.cleaning import clean_paragraphs, join_paragraphs, split_paragraphs
 from dateline.ingest.dates import parse_published_at
 from dateline.ingest.encoding import decode_bytes, normalise_newlines, split_bom
-from dateline.ingest.headline import strip_leading_title
+from dateline.ingest.headline import is_prose, strip_leading_title
 
 __all__ = ["HtmlPage", "decode_html", "extract_html"]
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_DATE_PARAMS = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "extensive_search": True, "original_date": True}
+# Dates from page metadata, markup and the url only: the free-text search of htmldate
+# picks up copyright years and "related stories" dates.
+_DATE_PARAMS = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "extensive_search": False, "original_date": True}
+
+# Metadata keys that carry the publication time, most specific first.
+_META_DATE_KEYS = (
+    "article:published_time", "og:published_time", "datepublished", "date_published", "pubdate",
+    "publishdate", "publish-date", "publication_date", "dc.date.issued", "dcterms.issued", "dc.date",
+    "parsely-pub-date", "sailthru.date", "date",
+)  # fmt: skip
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{4,64})"')
 
 # trafilatura and htmldate log every page they find thin; the quarantine row says it once.
 for _name in ("trafilatura", "htmldate", "courlan", "justext"):
@@ -71,8 +83,32 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     return decode_bytes(data)
 
 
+def _meta_published(html: str) -> str | None:
+    """The publication timestamp a page states in its metadata (meta tags, JSON-LD, ``<time>``)."""
+    try:
+        tree = lxml.html.fromstring(html.encode("utf-8", "replace"))
+    except (ValueError, lxml.etree.ParserError, lxml.etree.XMLSyntaxError):
+        return None
+    ranked: list[tuple[int, str]] = []
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        if key in _META_DATE_KEYS and meta.get("content"):
+            ranked.append((_META_DATE_KEYS.index(key), meta.get("content")))
+    found = [value for _, value in sorted(ranked, key=lambda kv: kv[0])]
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        found.extend(_JSONLD_DATE.findall(script.text_content() or ""))
+    for time in tree.xpath("//time[@datetime][@itemprop='datePublished' or @pubdate or @class='published']"):
+        found.append(time.get("datetime"))
+    # Prefer a full timestamp over a bare date.
+    found = [v.strip() for v in found if v and v.strip()]
+    with_time = [v for v in found if "T" in v or ":" in v]
+    return (with_time or found or [None])[0]
+
+
 def extract_html(html: str, url: str | None = None) -> HtmlPage:
     """Extract the article in ``html``: cleaned main text, title, canonical url, author and date.
+
+    ``text`` is empty when the page holds no prose (error pages, link lists).
 
     ``url`` is where the page came from (e.g. the WARC target URI); the page's
     own canonical url is used when none is given. Never raises on bad markup.
@@ -94,7 +130,11 @@ def extract_html(html: str, url: str | None = None) -> HtmlPage:
         return HtmlPage("", None, url, None, None, None)
     title = _clean_meta(getattr(doc, "title", None))
     paragraphs = strip_leading_title(clean_paragraphs(split_paragraphs(doc.text or "")), title)
-    published_at, offset = parse_published_at(getattr(doc, "date", None))
+    if not any(is_prose(p) for p in paragraphs):
+        paragraphs = []  # navigation links and captions only: not an article
+    published_at, offset = parse_published_at(_meta_published(html))
+    if published_at is None:
+        published_at, offset = parse_published_at(getattr(doc, "date", None))
     return HtmlPage(
         text=join_paragraphs(paragraphs),
         title=title,

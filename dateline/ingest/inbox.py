@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dateline.ingest import records
 from dateline.ingest.encoding import UndecodableError
 from dateline.ingest.paths import format_of, is_inside, relative_source_path, walk_inbox
 from dateline.ingest.readers import READERS
-from dateline.ingest.records import MAX_TEXT_CHARS, ReadContext
+from dateline.ingest.records import ReadContext
 from dateline.ingest.warc import read_warc
 from dateline.models import Article, Quarantined
 
@@ -95,7 +96,7 @@ def read_file(path: Path, inbox: Path, *, now: datetime | None = None) -> Iterat
     current time) is what "in the future" means for publication dates.
     """
     path, inbox = Path(path), Path(inbox)
-    ctx = ReadContext(relative_source_path(path, inbox), now or datetime.now(UTC), MAX_TEXT_CHARS)
+    ctx = ReadContext(relative_source_path(path, inbox), now or datetime.now(UTC), records.MAX_TEXT_CHARS)
     if not is_inside(path, inbox):
         yield ctx.quarantine(-1, "outside_inbox", f"{path} is outside the inbox {inbox} (symlink or '..')")
         return

@@ -119,6 +119,10 @@ def read_markdown(data: bytes, ctx: ReadContext) -> Iterator[Row]:
 # --------------------------------------------------------------------------- JSONL
 
 
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
 def _first(record: dict, names: tuple[str, ...]) -> object:
     for name in names:
         value = record.get(name)
@@ -237,7 +241,13 @@ def _jsonl_record(record: dict, n: int, ctx: ReadContext) -> Row:
         return ctx.quarantine(
             n, "too_large", f"text has {len(raw_text):,} characters (limit {ctx.max_text_chars:,})"
         )
-    paragraphs = strip_leading_title(clean_paragraphs(split_paragraphs(raw_text)), title)
+    paragraphs = clean_paragraphs(split_paragraphs(raw_text))
+    found = find_headline(paragraphs)
+    if title is None or (found.title is not None and _fold(found.title) == _fold(title)):
+        # No title field (the text is a whole scraped page), or the page repeats the title.
+        title, paragraphs = title or found.title, found.body
+    else:
+        paragraphs = strip_leading_title(paragraphs, title)
     return finish_record(
         ctx, n, text=join_paragraphs(paragraphs), title=title, url=url,
         published_at=published_at, source_format="jsonl",

@@ -38,13 +38,20 @@ def read_warc(data: bytes, ctx: ReadContext) -> Iterator[Article | Quarantined]:
     seen_any = False
     try:
         for index, record in enumerate(ArchiveIterator(io.BytesIO(data), ensure_http_headers=False)):
+            if not seen_any and not str(record.format).startswith("warc"):
+                # warcio falls back to the old ARC format for anything that is not WARC.
+                yield ctx.quarantine(-1, "unreadable", "not a WARC file (no WARC/1.x record header)")
+                return
             seen_any = True
             if record.rec_type != "response":
                 continue
             yield _response(record, index, ctx)
     except Exception as exc:  # noqa: BLE001 - warcio raises ArchiveLoadFailed, zlib and parse errors
-        where = -1 if not seen_any else index + 1
-        yield ctx.quarantine(where, "unreadable", f"WARC could not be read past record {where}: {exc}"[:300])
+        if not seen_any:
+            yield ctx.quarantine(-1, "unreadable", f"not a readable WARC file: {type(exc).__name__}: {exc}"[:300])
+        else:
+            where = index + 1
+            yield ctx.quarantine(where, "unreadable", f"WARC breaks off at record {where}: {exc}"[:300])
         return
     if not seen_any:
         yield ctx.quarantine(-1, "unreadable", "no WARC records found")
