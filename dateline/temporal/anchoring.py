@@ -1,0 +1,90 @@
+"""Anchoring: the tense around a mention and the reference date of a document without one.
+
+Tense decides which way an underspecified date points ("met on Monday" -> the
+preceding Monday, "will meet on Monday" -> the following one). It is read from cue
+words (``resources/tense_cues.tsv``) and regular past-tense forms in the mention's
+sentence, nearest cue first.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+
+from dateline.temporal.lexicon import norm_key, read_tsv
+from dateline.temporal.resolve import Ref, Resolved
+from dateline.temporal.timex import granularity_of, interval_of
+
+__all__ = ["tense_at", "infer_ref"]
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
+_ED_EXCEPTIONS = {"need", "speed", "seed", "feed", "bed", "red", "shed", "bleed", "breed", "indeed", "creed",
+                  "greed", "weed", "deed", "hundred", "sacred", "naked", "wicked", "kindred", "fled", "led",
+                  "united", "limited", "based", "related", "detailed", "advanced", "concerned", "interested",
+                  "supposed", "so-called", "armed", "alleged", "skilled", "qualified", "registered"}
+
+
+@cache
+def _cues() -> dict[str, str]:
+    return {norm_key(r[0]): r[1] for r in read_tsv("tense_cues.tsv")}
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("? ", 0, start),
+             text.rfind("! ", 0, start))
+    lo = 0 if lo < 0 else lo + 1
+    hi = len(text)
+    for sep in (". ", "\n", "? ", "! "):
+        k = text.find(sep, end)
+        if 0 <= k < hi:
+            hi = k
+    return lo, hi
+
+
+def tense_at(text: str, start: int, end: int) -> str | None:
+    """``"past"``, ``"future"``, ``"present"`` or None: the tense cue nearest to ``text[start:end]`` in its sentence."""
+    lo, hi = _sentence(text, start, end)
+    cues = _cues()
+    best: tuple[int, str] | None = None
+    for m in _WORD.finditer(text, lo, hi):
+        if start <= m.start() < end:
+            continue
+        w = m.group().lower().replace("\u2019", "'")
+        t = cues.get(w)
+        if t is None and "'" in w:
+            t = cues.get(w[w.index("'") :])
+        if t is None and len(w) > 4 and w.endswith("ed") and w not in _ED_EXCEPTIONS:
+            t = "past"
+        if t is None or t.endswith("_weak"):
+            continue
+        dist = start - m.end() if m.end() <= start else (m.start() - end) + 1
+        if best is None or dist < best[0]:
+            best = (dist, t)
+    return best[1] if best else None
+
+
+def infer_ref(resolved: list[Resolved]) -> Ref | None:
+    """Reference date of an undated text: its latest absolute day/month date, else its latest absolute year."""
+    best_fine: date | None = None
+    fine_gran = "day"
+    best_year: date | None = None
+    for r in resolved:
+        if r.anchor_source != "absolute" or r.type not in ("DATE", "TIME"):
+            continue
+        gran = granularity_of(r.value)
+        iv = interval_of(r.value)
+        if iv is None or gran is None:
+            continue
+        if gran in ("day", "time", "month"):
+            if best_fine is None or iv[0] > best_fine:
+                best_fine = iv[0]
+                fine_gran = "month" if gran == "month" else "day"
+        elif gran == "year":
+            if best_year is None or iv[0] > best_year:
+                best_year = iv[0]
+    if best_fine is not None:
+        return Ref(best_fine, fine_gran, "inferred")
+    if best_year is not None:
+        return Ref(best_year, "year", "inferred")
+    return None

@@ -1,0 +1,347 @@
+"""Normalisation: turn a rule match into a :class:`Frame`, the meaning of the expression before anchoring.
+
+A frame holds what the text itself says (calendar fields, an offset, a duration...);
+:mod:`dateline.temporal.resolve` later fills in what depends on the document date or
+the narrative.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from dateline.temporal.extract import Candidate
+from dateline.temporal.lexicon import lookup, norm_key, table
+
+__all__ = ["Frame", "normalize", "parse_number"]
+
+UNIT_TO_TIMEX = {"Y": "Y", "M": "M", "W": "W", "D": "D", "H": "H", "MIN": "M", "S": "S", "DE": "DE",
+                 "CE": "CE", "Q": "Q", "FN": "W", "ML": "ML", "WE": "WE"}
+TIME_UNITS = {"H", "MIN", "S"}
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """What an expression means before anchoring.
+
+    ``kind``: ``calendar`` (fields like year/month/day, possibly missing the year),
+    ``relative`` (this/last/next + unit, on the document date), ``offset`` (n units
+    ago/later), ``deictic`` (today/yesterday...), ``anaphoric`` (that day, the next
+    week: on the narrative's last date), ``value`` (a fixed value: refs, durations, sets).
+    """
+
+    type: str
+    kind: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    season: str | None = None
+    quarter: int | None = None
+    half: int | None = None
+    decade: int | None = None
+    century: int | None = None
+    pod: str | None = None
+    hour: int | None = None
+    minute: int | None = None
+    holiday: str | None = None
+    unit: str | None = None
+    n: float | None = None  # signed offset for relative/offset/anaphoric frames
+    rel: str | None = None
+    value: str | None = None
+    mod: str | None = None
+    freq: str | None = None
+    quant: str | None = None
+    anchor: str = "dct"  # "dct" or "narrative"
+
+
+@lru_cache(maxsize=4096)
+def parse_number(s: str) -> float | None:
+    """Value of a number phrase: ``"3"``, ``"2 1/2"``, ``"twenty-four"``, ``"a couple of"``; None if vague."""
+    s = norm_key(s).replace(",", "")
+    if not s:
+        return None
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(?:\s+1/2)?", s)
+    if m:
+        v = float(m.group(1))
+        return v + 0.5 if "1/2" in s else v
+    direct = lookup("NUMWORD", s)
+    if direct is not None:
+        return None if direct == "X" else float(direct)
+    total = 0.0
+    current = 0.0
+    for tok in re.split(r"[\s-]+", s):
+        if tok in ("and",):
+            continue
+        if tok == "half" or tok == "a":
+            if tok == "half":
+                current += 0.5
+            continue
+        v = lookup("NUMWORD", tok)
+        if v is None or v == "X":
+            return None
+        fv = float(v)
+        if fv == 100:
+            current = (current or 1) * 100
+        elif fv == 1000:
+            total += (current or 1) * 1000
+            current = 0
+        else:
+            current += fv
+    return total + current
+
+
+def _ordinal(s: str) -> int | None:
+    s = norm_key(s)
+    v = lookup("ORD", s)
+    if v is not None:
+        return int(v)
+    m = re.match(r"(\d+)", s)
+    return int(m.group(1)) if m else None
+
+
+def _fmt_num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _mod(g: dict[str, str]) -> str | None:
+    for key in ("mod2", "mod"):
+        if key in g:
+            raw = norm_key(g[key]).rstrip("-").strip()
+            v = lookup("MOD", raw) or lookup("MOD", raw + "-")
+            if v:
+                return v
+    return None
+
+
+def _spoken_year(s: str) -> int | None:
+    s = norm_key(s).replace("-", " ")
+    if s.startswith("two thousand"):
+        rest = s[len("two thousand") :].replace("and", "").strip()
+        n = parse_number(rest) if rest else 0
+        return None if n is None else 2000 + int(n)
+    if s.startswith("nineteen "):
+        n = parse_number(s[len("nineteen ") :])
+        return None if n is None or n >= 100 else 1900 + int(n)
+    return None
+
+
+def _calendar(c: Candidate, typ: str) -> Frame:
+    g = c.groups
+    f = Frame(type=typ, kind="calendar", mod=_mod(g))
+    kw: dict[str, object] = {}
+    if "year" in g:
+        y = g["year"].lstrip("'\u2019")
+        kw["year"] = int(y) if len(y) == 4 else (1900 + int(y) if int(y) > 30 else 2000 + int(y))
+    if "spoken" in g:
+        kw["year"] = _spoken_year(g["spoken"])
+    month = g.get("month") or g.get("month2")
+    if month:
+        kw["month"] = int(lookup("MONTH", month) or 0) or None
+    day = g.get("day") or g.get("day2")
+    if day:
+        kw["day"] = _ordinal(day)
+    wd = g.get("weekday") or g.get("weekday2")
+    if wd:
+        kw["weekday"] = int(lookup("WEEKDAY", wd) or 0) or None
+    if "season" in g:
+        kw["season"] = lookup("SEASON", g["season"])
+    if "quarter" in g or "quarter2" in g:
+        kw["quarter"] = _ordinal(g.get("quarter") or g["quarter2"])
+    if "half" in g:
+        kw["half"] = 1 if g["half"].lower() == "first" else 2
+    if "decade" in g:
+        kw["decade"] = int(g["decade"])
+    if "decade_yy" in g:
+        kw["decade"] = 190 + int(g["decade_yy"])
+    if "decword" in g:
+        kw["decade"] = 190 + int(lookup("DECWORD", g["decword"]) or 0)
+    if "century" in g:
+        n = _ordinal(g["century"])
+        if n:
+            kw["century"] = n - 1
+    if "pod" in g:
+        kw["pod"] = lookup("POD", g["pod"])
+        kw["type"] = "TIME"
+    if "holiday" in g:
+        kw["holiday"] = lookup("HOLIDAY", g["holiday"])
+    if "rel" in g:
+        kw["rel"] = norm_key(g["rel"])
+    return replace(f, **kw)  # type: ignore[arg-type]
+
+
+def _time(c: Candidate) -> Frame:
+    g = c.groups
+    kw: dict[str, object] = {}
+    if "noon" in g:
+        kw["hour"] = 12 if g["noon"].lower() == "noon" else 24
+        kw["minute"] = 0
+    else:
+        h = int(g["hour"])
+        ampm = g.get("ampm", "").lower().replace(" ", "")
+        if ampm.startswith("p") and h < 12:
+            h += 12
+        if ampm.startswith("a") and h == 12:
+            h = 0
+        kw["hour"] = h
+        kw["minute"] = int(g.get("minute") or 0)
+    month = g.get("month") or g.get("month2")
+    if month:
+        kw["month"] = int(lookup("MONTH", month) or 0) or None
+        day = g.get("day") or g.get("day2")
+        kw["day"] = _ordinal(day) if day else None
+    if "weekday" in g:
+        kw["weekday"] = int(lookup("WEEKDAY", g["weekday"]) or 0) or None
+    if "deictic" in g:
+        d = g["deictic"].lower()
+        kw["n"] = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0}[d]
+        kw["unit"] = "D"
+        return Frame(type="TIME", kind="deictic", mod=_mod(g), **kw)  # type: ignore[arg-type]
+    return Frame(type="TIME", kind="calendar", mod=_mod(g), **kw)  # type: ignore[arg-type]
+
+
+_REL_SIGN = {"last": -1, "past": -1, "previous": -1, "preceding": -1, "prior": -1, "next": 1, "coming": 1,
+             "following": 1, "this": 0, "current": 0, "same": 0, "that": 0, "the past": -1, "the coming": 1,
+             "the current": 0, "this coming": 1, "this past": -1}
+_UNIT_WORDS = {"week": "W", "month": "M", "year": "Y", "quarter": "Q", "decade": "DE", "century": "CE",
+               "weekend": "WE", "fiscal year": "Y", "day": "D", "half": "HALF"}
+
+
+def _relative(c: Candidate) -> Frame:
+    g = c.groups
+    rel = norm_key(g["rel"])
+    unit = _UNIT_WORDS.get(norm_key(g["unit"]), "Y")
+    return Frame(type="DATE", kind="relative", unit=unit, n=_REL_SIGN.get(rel, 0), rel=rel, mod=_mod(g))
+
+
+def _deictic(c: Candidate) -> Frame:
+    g = c.groups
+    pod = lookup("POD", g["pod"]) if "pod" in g else None
+    word = norm_key(g.get("deictic") or g.get("rel") or "")
+    n = {"today": 0, "tonight": 0, "this": 0, "yesterday": -1, "last": -1, "tomorrow": 1}.get(word, 0)
+    if word == "tonight":
+        pod = "NI"
+    if word == "last" and pod not in ("NI",):
+        n = -1
+    typ = "TIME" if pod else "DATE"
+    return Frame(type=typ, kind="deictic", unit="D", n=n, pod=pod, mod=_mod(g))
+
+
+def _offset(c: Candidate) -> Frame:
+    g = c.groups
+    n = parse_number(g["num"])
+    unit = lookup("UNIT", g["unit"]) or "Y"
+    d = norm_key(g["dir"])
+    sign = -1 if d in ("ago", "earlier", "before", "back") else 1
+    anchor = "narrative" if d in ("earlier", "later", "before", "after") else "dct"
+    typ = "TIME" if unit in TIME_UNITS else "DATE"
+    if unit == "FN":
+        unit, n = "W", (n or 1) * 2
+    return Frame(type=typ, kind="offset", unit=unit, n=None if n is None else sign * n, rel=d, mod=_mod(g),
+                 anchor=anchor)
+
+
+def _anaphoric(c: Candidate) -> Frame:
+    g = c.groups
+    rel = norm_key(g["rel"])
+    u = norm_key(g["unit"])
+    pod = lookup("POD", u)
+    season = lookup("SEASON", u)
+    unit = "D" if pod else ("SEASON" if season else _UNIT_WORDS.get(u, "D"))
+    n = _REL_SIGN.get(rel, 0)
+    return Frame(type="TIME" if pod else "DATE", kind="anaphoric", unit=unit, n=n, rel=rel, pod=pod,
+                 season=season, mod=_mod(g), anchor="narrative")
+
+
+def _duration(c: Candidate) -> Frame:
+    g = c.groups
+    if "half_unit" in g:
+        u = norm_key(g["half_unit"]).split()[-1]
+        unit = {"year": "M", "hour": "MIN", "day": "H", "century": "Y", "decade": "Y"}[u]
+        n = {"year": 6, "hour": 30, "day": 12, "century": 50, "decade": 5}[u]
+        val = f"PT{n}{UNIT_TO_TIMEX[unit]}" if unit in TIME_UNITS or unit == "H" else f"P{n}{unit}"
+        return Frame(type="DURATION", kind="value", value=val, mod=_mod(g))
+    unit = lookup("UNIT", g["unit"]) or "Y"
+    n = parse_number(g["num"]) if "num" in g else None
+    if unit == "FN":
+        unit, n = "W", None if n is None else n * 2
+    u = UNIT_TO_TIMEX[unit]
+    amount = "X" if n is None else _fmt_num(n)
+    if n is not None and not float(n).is_integer():
+        # 2 1/2 years -> P30M ; 1.5 hours -> PT90M
+        if unit == "Y":
+            amount, u = _fmt_num(n * 12), "M"
+        elif unit == "H":
+            amount, unit, u = _fmt_num(n * 60), "MIN", "M"
+        elif unit == "D":
+            amount, unit, u = _fmt_num(n * 24), "H", "H"
+    val = f"PT{amount}{u}" if unit in TIME_UNITS else f"P{amount}{u}"
+    return Frame(type="DURATION", kind="value", value=val, mod=_mod(g))
+
+
+def _set(c: Candidate) -> Frame:
+    g = c.groups
+    if "adv" in g:
+        row = table("SETADV").get(norm_key(g["adv"])) or ["P1D"]
+        return Frame(type="SET", kind="value", value=row[0], quant=(row[1] or None) if len(row) > 1 else None,
+                     freq=(row[2] or None) if len(row) > 2 else None)
+    quant = None
+    freq = None
+    if "every" in g:
+        quant = g["every"].upper()
+    if "freq" in g:
+        fw = norm_key(g["freq"])
+        k = {"once": 1, "twice": 2, "thrice": 3}.get(fw)
+        if k is None:
+            k = parse_number(fw.replace(" times", "")) or 1
+        freq = f"{_fmt_num(k)}X"
+    if "weekday" in g:
+        wd = lookup("WEEKDAY", g["weekday"])
+        return Frame(type="SET", kind="value", value=f"XXXX-WXX-{wd}", quant=quant, freq=freq)
+    if "month" in g:
+        m = int(lookup("MONTH", g["month"]) or 1)
+        return Frame(type="SET", kind="value", value=f"XXXX-{m:02d}", quant=quant, freq=freq)
+    if "pod" in g:
+        return Frame(type="SET", kind="value", value=f"XXXX-XX-XXT{lookup('POD', g['pod'])}", quant=quant,
+                     freq=freq)
+    unit = lookup("UNIT", g["unit"]) or "D"
+    n = parse_number(g["num"]) if "num" in g else 1
+    n = n or 1
+    if unit == "FN":
+        unit, n = "W", n * 2
+    u = UNIT_TO_TIMEX[unit]
+    val = f"PT{_fmt_num(n)}{u}" if unit in TIME_UNITS else f"P{_fmt_num(n)}{u}"
+    return Frame(type="SET", kind="value", value=val, quant=quant, freq=freq)
+
+
+def _ref(c: Candidate) -> Frame:
+    return Frame(type="DATE", kind="value", value=lookup("REF", c.groups["ref"]) or "PRESENT_REF")
+
+
+def _numeric(c: Candidate) -> Frame:
+    from dateline.temporal.absolute import parse_numeric_date
+
+    d = parse_numeric_date(c.groups["numeric"])
+    if d is None:
+        return Frame(type="DATE", kind="value", value="XXXX-XX-XX")
+    return Frame(type="DATE", kind="calendar", year=d.year, month=d.month, day=d.day)
+
+
+_NORMALIZERS = {
+    "date": lambda c: _calendar(c, c.rule.type),
+    "time": _time,
+    "relative": _relative,
+    "deictic": _deictic,
+    "offset": _offset,
+    "anaphoric": _anaphoric,
+    "duration": _duration,
+    "set": _set,
+    "ref": _ref,
+    "numeric": _numeric,
+}
+
+
+def normalize(c: Candidate) -> Frame:
+    """The :class:`Frame` of a candidate, per its rule's normaliser (``rules.tsv`` column 3)."""
+    return _NORMALIZERS[c.rule.norm](c)

@@ -1,0 +1,378 @@
+"""Resolution: place a :class:`Frame` in time against a reference date and the narrative anchor.
+
+The reference (:class:`Ref`) is the document date (``published_at``) or a date inferred
+from the text (``inferred``); its granularity limits what can be resolved ("on Monday"
+needs a day, "in May" a year). The narrative anchor (:class:`Anchor`) is the last date
+the text mentioned; anaphoric frames ("the next day", "a week later") count from it.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateline.temporal.normalize import Frame
+from dateline.temporal.timex import granularity_of, interval_of
+
+__all__ = ["Ref", "Anchor", "Resolved", "resolve", "value_at", "shift"]
+
+_GRAN_RANK = {"time": 0, "day": 1, "week": 2, "month": 3, "season": 4, "quarter": 4, "half": 5, "year": 6,
+              "decade": 7, "century": 8}
+_UNIT_GRAN = {"D": "day", "W": "week", "WE": "week", "M": "month", "Q": "quarter", "HALF": "half", "Y": "year",
+              "DE": "decade", "CE": "century", "H": "day", "MIN": "day", "S": "day", "SEASON": "season",
+              "ML": "century"}
+_SEASONS = ["WI", "SP", "SU", "FA"]  # calendar order within a year: WI (Jan-Feb belong to previous WI)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Reference date for deictic expressions: a date, how precisely it is known, and its source."""
+
+    day: date
+    gran: str  # "day" | "month" | "year"
+    source: str  # "published_at" | "inferred"
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """The narrative's last mentioned date: value, start of its interval, granularity, source."""
+
+    value: str
+    start: date
+    gran: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A resolved TIMEX3: type, value, anchor source, and attributes."""
+
+    type: str
+    value: str
+    anchor_source: str
+    mod: str | None = None
+    freq: str | None = None
+    quant: str | None = None
+
+
+def _month_add(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year = d.year + y
+    day = min(d.day, calendar.monthrange(year, m + 1)[1]) if 1 <= year <= 9999 else d.day
+    return date(year, m + 1, day)
+
+
+def shift(d: date, unit: str, n: int) -> date:
+    """``d`` moved by ``n`` units (D, W, WE, M, Q, HALF, Y, DE, CE, SEASON)."""
+    if unit in ("D", "H", "MIN", "S"):
+        return d + timedelta(days=n)
+    if unit in ("W", "WE"):
+        return d + timedelta(weeks=n)
+    if unit == "M":
+        return _month_add(d, n)
+    if unit == "SEASON":
+        return _month_add(d, 3 * n)
+    if unit == "Q":
+        return _month_add(d, 3 * n)
+    if unit == "HALF":
+        return _month_add(d, 6 * n)
+    if unit == "Y":
+        return _month_add(d, 12 * n)
+    if unit == "DE":
+        return _month_add(d, 120 * n)
+    if unit in ("CE", "ML"):
+        return _month_add(d, 1200 * n)
+    return d
+
+
+def _season_of(d: date) -> tuple[int, str]:
+    """(TIMEX year, season code) of a day: December belongs to that year's winter, Jan-Feb to the previous."""
+    m = d.month
+    if m == 12:
+        return d.year, "WI"
+    if m <= 2:
+        return d.year - 1, "WI"
+    return d.year, ("SP" if m <= 5 else "SU" if m <= 8 else "FA")
+
+
+def value_at(d: date, gran: str) -> str:
+    """TIMEX3 value of the ``gran`` unit containing ``d`` (``week`` -> ISO ``2017-W32``)."""
+    if gran == "day" or gran == "time":
+        return d.isoformat()
+    if gran == "week":
+        y, w, _ = d.isocalendar()
+        return f"{y:04d}-W{w:02d}"
+    if gran == "month":
+        return f"{d.year:04d}-{d.month:02d}"
+    if gran == "quarter":
+        return f"{d.year:04d}-Q{(d.month - 1) // 3 + 1}"
+    if gran == "half":
+        return f"{d.year:04d}-H{1 if d.month <= 6 else 2}"
+    if gran == "season":
+        y, s = _season_of(d)
+        return f"{y:04d}-{s}"
+    if gran == "year":
+        return f"{d.year:04d}"
+    if gran == "decade":
+        return f"{d.year // 10:03d}"
+    if gran == "century":
+        return f"{d.year // 100:02d}"
+    return d.isoformat()
+
+
+def _holiday_date(rule: str, year: int) -> date | None:
+    try:
+        if rule[0].isdigit() and "-" in rule and len(rule) == 5:
+            return date(year, int(rule[:2]), int(rule[3:]))
+        nth, wd, month = rule.split("-")
+        wd_i, m_i = int(wd), int(month)
+        if nth == "last":
+            last_day = calendar.monthrange(year, m_i)[1]
+            d = date(year, m_i, last_day)
+            return d - timedelta(days=(d.isoweekday() - wd_i) % 7)
+        k = int(nth[0])
+        d = date(year, m_i, 1)
+        d += timedelta(days=(wd_i - d.isoweekday()) % 7)
+        return d + timedelta(weeks=k - 1)
+    except (ValueError, IndexError):
+        return None
+
+
+def _pick_year(key: tuple[int, ...], ref_key: tuple[int, ...], ref_year: int, rel: str | None,
+               tense: str | None) -> int:
+    """Year for a within-year position ``key`` (month, day...) given the reference position and cues."""
+    if rel in ("last", "past", "previous", "this past"):
+        return ref_year if key < ref_key else ref_year - 1
+    if rel in ("next", "coming", "following", "this coming"):
+        return ref_year if key > ref_key else ref_year + 1
+    if rel in ("this", "current"):
+        return ref_year
+    if tense == "past":
+        return ref_year if key <= ref_key else ref_year - 1
+    if tense == "future":
+        return ref_year if key >= ref_key else ref_year + 1
+    return ref_year
+
+
+def _unresolved(f: Frame) -> str:
+    """An X-filled value of the shape the frame would have."""
+    if f.kind == "calendar":
+        if f.month and f.day:
+            v = f"XXXX-{f.month:02d}-{f.day:02d}"
+        elif f.month:
+            v = f"XXXX-{f.month:02d}"
+        elif f.season:
+            v = f"XXXX-{f.season}"
+        elif f.quarter:
+            v = f"XXXX-Q{f.quarter}"
+        elif f.half:
+            v = f"XXXX-H{f.half}"
+        elif f.weekday:
+            v = f"XXXX-WXX-{f.weekday}"
+        else:
+            v = "XXXX-XX-XX"
+    else:
+        gran = _UNIT_GRAN.get(f.unit or "D", "day")
+        v = {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "quarter": "XXXX-QX",
+             "half": "XXXX-HX", "season": "XXXX-XX", "year": "XXXX", "decade": "XXX", "century": "XX"}[gran]
+        if f.unit == "WE":
+            v = "XXXX-WXX-WE"
+    return _with_time(v, f)
+
+
+def _with_time(v: str, f: Frame) -> str:
+    if f.hour is not None and len(v) == 10:
+        return f"{v}T{f.hour:02d}:{(f.minute or 0):02d}"
+    if f.pod and len(v) == 10:
+        return f"{v}T{f.pod}"
+    return v
+
+
+def _need(ref: Ref | None, gran: str) -> bool:
+    """True when ``ref`` is precise enough for a ``gran``-level computation."""
+    if ref is None:
+        return False
+    order = {"day": 0, "month": 1, "year": 2}
+    return order[ref.gran] <= order[gran]
+
+
+def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
+    if f.century is not None:
+        return f"{f.century:02d}", "absolute"
+    if f.decade is not None:
+        return f"{f.decade:03d}", "absolute"
+    src = "absolute"
+    year = f.year
+    if year is None and (f.month or f.season or f.quarter or f.half or f.holiday or f.day):
+        if not _need(ref, "year"):
+            return _unresolved(f), "unresolved"
+        assert ref is not None
+        src = ref.source
+        r = ref.day
+        if ref.gran == "year" and f.rel in (None, "this", "current"):
+            year = r.year
+        elif ref.gran == "year":
+            year = r.year + (-1 if f.rel in ("last", "past", "previous") else 1)
+        elif f.month and ref.source == "inferred" and tense != "future" and f.rel is None:
+            year = r.year  # an inferred reference is a lower bound of the real date: stay in its year
+        elif f.month:
+            day_ok = f.day is not None and ref.gran == "day"
+            key = (f.month, f.day or 0) if day_ok else (f.month,)
+            rkey = (r.month, r.day) if day_ok else (r.month,)
+            year = _pick_year(key, rkey, r.year, f.rel, tense)
+        elif f.season:
+            ry, rs = _season_of(r)
+            key_s = (_SEASONS.index(f.season),)
+            year = _pick_year(key_s, (_SEASONS.index(rs),), r.year, f.rel, tense)
+            if f.season == "WI" and r.month <= 2 and f.rel in (None, "this"):
+                year = ry
+        elif f.quarter:
+            year = _pick_year((f.quarter,), ((r.month - 1) // 3 + 1,), r.year, f.rel, tense)
+        elif f.half:
+            year = _pick_year((f.half,), (1 if r.month <= 6 else 2,), r.year, f.rel, tense)
+        elif f.holiday:
+            hd = _holiday_date(f.holiday, r.year)
+            key_h = (hd.month, hd.day) if hd else (12, 31)
+            year = _pick_year(key_h, (r.month, r.day), r.year, f.rel, tense)
+        else:
+            year = r.year
+    if year is not None:
+        if f.month and f.day:
+            try:
+                d = date(year, f.month, f.day)
+            except ValueError:
+                return _unresolved(f), "unresolved"
+            return _with_time(d.isoformat(), f), src
+        if f.holiday:
+            hd = _holiday_date(f.holiday, year)
+            if hd is None:
+                return _unresolved(f), "unresolved"
+            return _with_time(hd.isoformat(), f), src
+        if f.month:
+            return f"{year:04d}-{f.month:02d}", src
+        if f.season:
+            return f"{year:04d}-{f.season}", src
+        if f.quarter:
+            return f"{year:04d}-Q{min(f.quarter, 4)}", src
+        if f.half:
+            return f"{year:04d}-H{f.half}", src
+        return f"{year:04d}", src
+    # weekday or time of day only: needs a day-level reference
+    if f.weekday or f.hour is not None or f.pod:
+        if not _need(ref, "day"):
+            return _unresolved(f), "unresolved"
+        assert ref is not None
+        r = ref.day
+        d = r
+        if f.weekday:
+            diff = f.weekday - r.isoweekday()
+            if f.rel in ("last", "past", "previous", "this past"):
+                diff = diff - 7 if diff >= 0 else diff
+            elif f.rel in ("next", "coming", "following", "this coming"):
+                diff = diff + 7 if diff <= 0 else diff
+            elif f.rel == "this":
+                pass
+            elif tense == "past":
+                diff = diff - 7 if diff > 0 else diff
+            elif tense == "future":
+                diff = diff + 7 if diff < 0 else diff
+            else:
+                if diff > 3:
+                    diff -= 7
+                elif diff < -3:
+                    diff += 7
+            d = r + timedelta(days=diff)
+        return _with_time(d.isoformat(), f), ref.source
+    return _unresolved(f), "unresolved"
+
+
+def _finer(a: str, b: str) -> str:
+    return a if _GRAN_RANK.get(a, 9) <= _GRAN_RANK.get(b, 9) else b
+
+
+def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = None) -> Resolved:
+    """Resolve frame ``f`` into a TIMEX3 value (see module docstring for ``ref`` and ``last``)."""
+    if f.kind == "value":
+        src = "absolute"
+        if f.value and f.value.endswith("_REF"):
+            src = ref.source if ref else "unresolved"
+        return Resolved(f.type, f.value or "PRESENT_REF", src, f.mod, f.freq, f.quant)
+    if f.kind == "calendar":
+        v, src = _calendar(f, ref, tense)
+        return Resolved(f.type, v, src, f.mod)
+    if f.kind == "deictic":
+        if not _need(ref, "day"):
+            return Resolved(f.type, _unresolved(f), "unresolved", f.mod)
+        assert ref is not None
+        d = ref.day + timedelta(days=int(f.n or 0))
+        return Resolved(f.type, _with_time(d.isoformat(), f), ref.source, f.mod)
+    if f.kind == "relative":
+        unit = f.unit or "Y"
+        gran = _UNIT_GRAN.get(unit, "year")
+        need = "day" if gran in ("day", "week") else "month" if gran in ("month", "quarter", "half") else "year"
+        if not _need(ref, need):
+            return Resolved(f.type, _unresolved(f), "unresolved", f.mod)
+        assert ref is not None
+        d = shift(ref.day, unit, int(f.n or 0))
+        v = value_at(d, gran)
+        if unit == "WE":
+            v += "-WE"
+        return Resolved(f.type, v, ref.source, f.mod)
+    if f.kind == "offset":
+        if f.n is None:
+            v = "PAST_REF" if f.rel in ("ago", "earlier", "before", "back") else "FUTURE_REF"
+            return Resolved("DATE", v, ref.source if ref else "unresolved", f.mod)
+        unit = f.unit or "Y"
+        gran = _UNIT_GRAN.get(unit, "year")
+        n = f.n
+        if not float(n).is_integer():
+            if unit == "Y":
+                unit, n = "M", n * 12
+            elif unit == "M":
+                unit, n, gran = "D", n * 30, "day"
+            n = round(n)
+        if f.anchor == "narrative" and last is not None:
+            base, src = last.start, last.source
+            gran = _finer(last.gran, gran) if last.gran not in ("decade", "century") else gran
+            if gran == "time":
+                gran = "day"
+        else:
+            need = "day" if gran in ("day", "week") else "month" if gran in ("month", "quarter") else "year"
+            if not _need(ref, need):
+                return Resolved(f.type, _unresolved(f), "unresolved", f.mod)
+            assert ref is not None
+            base, src = ref.day, ref.source
+        d = shift(base, unit, int(n))
+        return Resolved("DATE" if f.type == "TIME" else f.type, value_at(d, gran), src, f.mod)
+    if f.kind == "anaphoric":
+        unit = f.unit or "D"
+        if last is not None:
+            base, base_gran, src = last.start, last.gran, last.source
+        elif ref is not None:
+            base, base_gran, src = ref.day, ref.gran, ref.source
+        else:
+            return Resolved(f.type, _unresolved(f), "unresolved", f.mod)
+        gran = _UNIT_GRAN.get(unit, "day")
+        if _GRAN_RANK.get(base_gran, 9) > _GRAN_RANK.get(gran, 9) and not (
+            base_gran == "season" and gran == "season"
+        ):
+            return Resolved(f.type, _unresolved(f), "unresolved", f.mod)
+        if unit == "SEASON":
+            y = base.year if not (base.month <= 2) else base.year - 1
+            return Resolved(f.type, f"{y:04d}-{f.season}", src, f.mod)
+        d = shift(base, unit, int(f.n or 0))
+        v = value_at(d, gran)
+        if unit == "WE":
+            v += "-WE"
+        return Resolved(f.type, _with_time(v, f), src, f.mod)
+    return Resolved(f.type, _unresolved(f), "unresolved", f.mod)
+
+
+def anchor_of(r: Resolved) -> Anchor | None:
+    """The narrative anchor a resolved DATE/TIME value provides (None for refs, durations, X values)."""
+    iv = interval_of(r.value)
+    gran = granularity_of(r.value)
+    if iv is None or gran is None:
+        return None
+    return Anchor(r.value, iv[0], gran, r.anchor_source)

@@ -1,0 +1,67 @@
+"""The tagger: extraction -> normalisation -> anchoring -> resolution -> :class:`Mention`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dateline.temporal.anchoring import infer_ref, tense_at
+from dateline.temporal.extract import extract
+from dateline.temporal.mention import Mention
+from dateline.temporal.normalize import Frame, normalize
+from dateline.temporal.resolve import Anchor, Ref, Resolved, anchor_of, resolve
+from dateline.temporal.timex import granularity_of, interval_of
+
+__all__ = ["tag"]
+
+
+def _needs_tense(f: Frame) -> bool:
+    if f.kind != "calendar" or f.year is not None or f.decade is not None or f.century is not None:
+        return False
+    return f.rel is None
+
+
+def tag(text: str, dct: date | None = None) -> list[Mention]:
+    """Temporal expressions in ``text`` as :class:`Mention` objects, sorted by start, non-overlapping.
+
+    Relative expressions are resolved against ``dct`` (``anchor_source="published_at"``);
+    without it, against the text's own latest absolute date (``"inferred"``) when one
+    exists, else they stay ``"unresolved"`` with X-filled values and no interval.
+    """
+    if not text:
+        return []
+    cands = extract(text)
+    if not cands:
+        return []
+    frames = [normalize(c) for c in cands]
+    if dct is not None:
+        ref: Ref | None = Ref(dct, "day", "published_at")
+    else:
+        ref = infer_ref([resolve(f, None, None) for f in frames])
+    last: Anchor | None = None
+    out: list[Mention] = []
+    for c, f in zip(cands, frames, strict=True):
+        tense = tense_at(text, c.start, c.end) if _needs_tense(f) else None
+        r: Resolved = resolve(f, ref, last, tense)
+        iv = interval_of(r.value) if r.anchor_source != "unresolved" else None
+        gran = granularity_of(r.value) if r.type in ("DATE", "TIME") else None
+        out.append(
+            Mention(
+                start=c.start,
+                end=c.end,
+                text=text[c.start : c.end],
+                timex_type=r.type,  # type: ignore[arg-type]
+                value=r.value,
+                granularity=gran,
+                start_date=iv[0] if iv else None,
+                end_date=iv[1] if iv else None,
+                anchor_source=r.anchor_source,  # type: ignore[arg-type]
+                mod=r.mod,
+                freq=r.freq,
+                quant=r.quant,
+            )
+        )
+        if r.type in ("DATE", "TIME"):
+            a = anchor_of(r)
+            if a is not None:
+                last = a
+    return out
