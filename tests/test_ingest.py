@@ -234,3 +234,22 @@ def test_sample_inbox_reads_cleanly_and_deterministically() -> None:
     for art in first.articles:
         assert not any(is_boilerplate(p) for p in art.text.split("\n\n")), art.source_path
     assert any("(Reuters) -" in a.text for a in first.articles)
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "url", "published"),
+    [
+        ("Title: A Headline Here\nAuthor: Jo Bloggs\nSource: Example Wire\nDate: 2024-05-06\n",
+         "A Headline Here", None, datetime(2024, 5, 6, tzinfo=UTC)),
+        ("Source: https://example.org/a\nTitle: A Headline Here\n", "A Headline Here", "https://example.org/a", None),
+        ("URL: https://example.org/b\n", None, "https://example.org/b", None),
+        ("Author: Jo Bloggs\n", None, None, None),  # no title/date/url: not a header block
+    ],
+)  # fmt: skip
+def test_txt_header_block_keys(tmp_path: Path, head: str, title: str | None, url: str | None, published) -> None:
+    body = "The committee met on Monday and agreed to publish its report before the end of the year."
+    (tmp_path / "a.txt").write_text(head + "\n" + body + "\n")
+    art = _one_article(tmp_path / "a.txt", tmp_path)
+    assert (art.title, art.url, art.published_at) == (title, url, published)
+    assert art.text.endswith(body)
+    assert "Source:" not in art.text and "Title:" not in art.text

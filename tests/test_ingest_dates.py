@@ -70,3 +70,11 @@ def test_parsing_does_not_depend_on_today() -> None:
 )
 def test_check_published_at(value: datetime | None, absurd: bool) -> None:
     assert (check_published_at(value, now=datetime(2026, 1, 1, tzinfo=UTC)) is not None) is absurd
+
+
+@pytest.mark.parametrize(
+    ("value", "utc"),
+    [({"$date": "2017-08-08T10:15:00Z"}, T), ({"$date": 1502187300000}, T), ({"a": {"b": 1}}, None)],
+)
+def test_wrapped_dates(value: object, utc: datetime | None) -> None:
+    assert parse_published_at(value)[0] == utc

@@ -130,6 +130,11 @@ def parse_published_at(value: object) -> tuple[datetime | None, str | None]:
             return (parsed, "+00:00") if parsed else (None, None)
         if isinstance(value, str):
             return _parse_string(value)
+        if isinstance(value, dict) and len(value) == 1:
+            # Exports wrap dates: {"$date": ...} (MongoDB), {"date": ...}, {"iso": ...}.
+            (inner,) = value.values()
+            if not isinstance(inner, dict):
+                return parse_published_at(inner)
     except (OverflowError, ValueError):
         return None, None
     return None, None

@@ -23,7 +23,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # A text with more control characters than this (as a share of its length) is binary.
 _MAX_CONTROL_SHARE = 0.02
 # Encodings a single-byte Western feed is most likely in, tried when detection is unsure.
-_WESTERN_FALLBACKS = ("cp1252", "latin-1")
+_WESTERN_FALLBACKS = ("cp1252", "iso8859_15", "latin_1")
 
 
 class UndecodableError(ValueError):
@@ -57,33 +57,34 @@ def detect_encoding(data: bytes) -> str | None:
         if match is not None and match.encoding.startswith(("utf_16", "utf_32")):
             return match.encoding
         return None
-    # Western single-byte text is by far the most common non-UTF-8 input in news feeds.
-    # charset-normalizer is unreliable on short Western snippets, so prefer cp1252 when
-    # it decodes cleanly and yields printable text; otherwise ask the detector.
+    # Western single-byte text is by far the most common non-UTF-8 input in news feeds,
+    # and charset-normalizer often ranks cp1250 or a Mac code page first on short
+    # Western snippets. Prefer a Western code page whenever it reads as well as the best
+    # guess; take the detector's choice only when it reads clearly better.
+    results = list(from_bytes(data))
+    if results:
+        best = min(r.percent_chaos for r in results)
+        for western in _WESTERN_FALLBACKS:
+            for r in results:
+                if r.encoding == western and r.percent_chaos <= best:
+                    return western
+        for r in results:
+            if r.percent_chaos <= best and _looks_like_text(str(r)):
+                return "cp1252" if _same_as_cp1252(data, str(r)) else r.encoding
+    for western in _WESTERN_FALLBACKS:
+        try:
+            if _looks_like_text(data.decode(western)):
+                return western
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _same_as_cp1252(data: bytes, text: str) -> bool:
     try:
-        if _looks_like_text(data.decode("cp1252")):
-            match = from_bytes(data).best()
-            if match is not None and match.encoding not in {"cp1252", "latin_1", "iso8859_15"}:
-                guessed = str(match)
-                # Accept a non-Western guess only when it is clearly better (fewer odd chars).
-                if (
-                    _looks_like_text(guessed)
-                    and match.percent_chaos < 0.05
-                    and _has_letters_outside_latin(guessed)
-                ):
-                    return match.encoding
-            return "cp1252"
+        return data.decode("cp1252") == text
     except UnicodeDecodeError:
-        pass
-    match = from_bytes(data).best()
-    if match is not None and _looks_like_text(str(match)):
-        return match.encoding
-    text = data.decode("latin-1")
-    return "latin-1" if _looks_like_text(text) else None
-
-
-def _has_letters_outside_latin(text: str) -> bool:
-    return sum(1 for ch in text if ch.isalpha() and ord(ch) > 0x24F) > max(3, len(text) // 50)
+        return False
 
 
 def normalise_newlines(text: str) -> str:

@@ -36,10 +36,12 @@ DATE_FIELDS = (
 )  # fmt: skip
 
 _HEADER_LINE = re.compile(
-    r"^\s*(title|headline|date|published|published_at|url|link|source)\s*:\s*(.*?)\s*$", re.I
+    r"^\s*(title|headline|date|published|published_at|pubdate|url|link|source|author|by|byline|section|"
+    r"category|tags|language|lang)\s*:\s*(.*?)\s*$",
+    re.I,
 )
 _HEADER_KEYS = {"title": "title", "headline": "title", "date": "date", "published": "date",
-                "published_at": "date", "url": "url", "link": "url", "source": "url"}  # fmt: skip
+                "published_at": "date", "pubdate": "date", "url": "url", "link": "url"}  # fmt: skip
 _URL = re.compile(r"^https?://\S+$", re.I)
 
 
@@ -50,7 +52,8 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
     """Split an optional ``Title:`` / ``Date:`` / ``URL:`` header block off the top of a text.
 
     The header is the run of leading ``Key: value`` lines (blank lines before it
-    are allowed); it must hold at least one known key. Returns (header, rest).
+    are allowed); it must hold a title, date or url (author, source, section... are
+    kept under their own names). Returns (header, rest).
     """
     lines = text.split("\n")
     i = 0
@@ -61,13 +64,17 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
         m = _HEADER_LINE.match(lines[i])
         if not m:
             break
-        key = _HEADER_KEYS[m.group(1).lower()]
+        name = m.group(1).lower()
         value = normalise_line(m.group(2))
+        key = _HEADER_KEYS.get(name, name)
+        if name == "source" and _URL.match(value):
+            key = "url"
         if key == "url" and not _URL.match(value):
-            break
-        header.setdefault(key, value)
+            key = "source"
+        if value:
+            header.setdefault(key, value)
         i += 1
-    if not header:
+    if not header.keys() & {"title", "date", "url"}:
         return {}, text
     return header, "\n".join(lines[i:])
 
