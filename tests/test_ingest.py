@@ -253,3 +253,31 @@ def test_txt_header_block_keys(tmp_path: Path, head: str, title: str | None, url
     assert (art.title, art.url, art.published_at) == (title, url, published)
     assert art.text.endswith(body)
     assert "Source:" not in art.text and "Title:" not in art.text
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # navigation junk above a sentence-case headline
+        (["Most Read Stories Today", "Floods close schools across northern Italy as rivers burst",
+          "Heavy rain closed hundreds of schools in Lombardy and Veneto on Monday, officials said."],
+         "Floods close schools across northern Italy as rivers burst"),
+        # breadcrumb above the headline
+        (["Home > World > Europe", "Floods Close Schools in Italy",
+          "Heavy rain closed hundreds of schools in Lombardy and Veneto on Monday, officials said."],
+         "Floods Close Schools in Italy"),
+        # title-cased headline followed by a sentence-case standfirst
+        (["Floods Close Schools Across Northern Italy",
+          "Officials in Lombardy and Veneto say classes could resume later in the week if the rain eases",
+          "Heavy rain closed hundreds of schools in Lombardy and Veneto on Monday, officials said."],
+         "Floods Close Schools Across Northern Italy"),
+        # a question headline
+        (["Opinion", "Will the Bank Cut Rates Again Before Summer?",
+          "The central bank surprised markets on Thursday by holding rates, and economists are divided."],
+         "Will the Bank Cut Rates Again Before Summer?"),
+    ],
+)  # fmt: skip
+def test_find_headline_among_page_chrome(lines: list[str], title: str) -> None:
+    found = find_headline(lines)
+    assert found.title == title
+    assert found.body == lines[-1:]

@@ -4,8 +4,9 @@ A scraped page rarely starts with its headline: section labels ("World",
 "Iran"), share buttons, breadcrumbs, bylines and dates come first. The
 headline is found, not assumed: the leading short lines before the first
 prose paragraph form a *preamble*; the headline is the preamble line that
-reads like a headline (a few words, no final full stop, not a one- or
-two-word label, not a byline or a date), preferring title-cased lines.
+reads most like a headline (five to twenty words, no final full stop, not a
+one- or two-word label, a byline, a date or a breadcrumb), preferring
+title-cased lines and lines near the body.
 When a headline is found the whole preamble is dropped from the body.
 """
 
@@ -28,6 +29,8 @@ _DATE_LINE = re.compile(
     rf"(\b\d{{4}}-\d{{1,2}}-\d{{1,2}}\b|\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b|\b({_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({_MONTHS})\b)",
     re.IGNORECASE,
 )
+# Breadcrumbs and menus: "Home > World > Europe", "News | Sport | Weather".
+_BREADCRUMB = re.compile(r"\s[>»›|/]\s.*\s[>»›|/]\s|[»›]|\s>\s")
 # Small words that stay lower-case in a title-cased headline.
 _MINOR = frozenset(
     "a an and as at but by for from in into nor of on onto or over per the to up via vs with "
@@ -81,6 +84,8 @@ def _is_candidate(line: str) -> bool:
         return False
     if len(words) <= _LABEL_MAX_WORDS or _BYLINE.match(line) or looks_like_date_line(line):
         return False
+    if _BREADCRUMB.search(line):
+        return False
     if line.endswith((":", ",", ";")) or not (line[0].isupper() or line[0].isdigit() or line[0] in "\"“‘'"):
         return False
     return not _PROSE_END.search(line) or line.endswith(("...", "…"))
@@ -99,12 +104,21 @@ def find_headline(paragraphs: list[str]) -> Headline:
         # No prose near the top (a list of short lines): only the first line may be a headline.
         start = 1 if len(paragraphs) > 1 and _is_candidate(paragraphs[0]) else 0
     preamble = list(paragraphs[:start])
-    candidates = [p for p in preamble if _is_candidate(p)]
-    if not candidates:
+    scored = [(_score(p, i, len(preamble)), -i, p) for i, p in enumerate(preamble) if _is_candidate(p)]
+    if not scored:
         return Headline(None, list(paragraphs), preamble)
-    titled = [p for p in candidates if title_case_ratio(p) >= 0.6]
-    title = (titled or candidates)[0]
+    title = max(scored)[2]
     return Headline(title, list(paragraphs[start:]), preamble)
+
+
+def _score(line: str, position: int, preamble_len: int) -> float:
+    """How much ``line`` reads like the headline: headline length, title case, nearness to the body."""
+    n = len(_words(line))
+    score = 1.0 if 5 <= n <= 20 else 0.3 if n == 4 else 0.0
+    ratio = title_case_ratio(line)
+    if ratio >= 0.6:
+        score += 0.8 * ratio
+    return score + 0.3 * position / max(1, preamble_len)
 
 
 def _fold(text: str) -> str:
