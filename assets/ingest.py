@@ -1,12 +1,11 @@
 """Per-file assets: articles, their temporal mentions and their events (one partition per inbox file)."""
 
-from __future__ import annotations
 
 import time
 from collections import Counter
 
 import pyarrow.compute as pc
-from dagster import AssetExecutionContext, Backoff, MaterializeResult, MetadataValue, RetryPolicy, asset
+from dagster import AssetExecutionContext, Backoff, MaterializeResult, RetryPolicy, asset
 
 from assets.partitions import inbox_files
 from dateline import pipeline, storage

@@ -1,6 +1,5 @@
 """Whole-warehouse assets: article dedupe, the deduplicated timeline, and the published DuckDB file."""
 
-from __future__ import annotations
 
 import time
 

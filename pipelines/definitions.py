@@ -11,10 +11,12 @@ from pipelines.resources import default_resources
 from pipelines.sensors import inbox_sensor
 
 ASSET_MODULES = [ingest_assets, timeline_assets]
+ALL_ASSETS = load_assets_from_modules(ASSET_MODULES)
+ALL_CHECKS = load_asset_checks_from_modules(ASSET_MODULES)
 
 defs = Definitions(
-    assets=load_assets_from_modules(ASSET_MODULES),
-    asset_checks=load_asset_checks_from_modules(ASSET_MODULES),
+    assets=ALL_ASSETS,
+    asset_checks=ALL_CHECKS,
     jobs=[ingest_job, publish_job],
     schedules=[daily_publish],
     sensors=[inbox_sensor],

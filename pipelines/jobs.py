@@ -5,19 +5,17 @@ from __future__ import annotations
 from dagster import AssetSelection, ScheduleDefinition, define_asset_job
 
 from assets.ingest import events, raw_articles, temporal_mentions
-from assets.partitions import inbox_files
 from assets.timeline import article_duplicates, timeline, timeline_db
 
 ingest_job = define_asset_job(
     "ingest_file",
     selection=AssetSelection.assets(raw_articles, temporal_mentions, events),
-    partitions_def=inbox_files,
     description="Read one inbox file, tag its temporal expressions and extract its events.",
 )
 
 publish_job = define_asset_job(
     "publish_timeline",
-    selection=AssetSelection.assets(article_duplicates, timeline, timeline_db).with_checks(),
+    selection=AssetSelection.assets(article_duplicates, timeline, timeline_db),
     description="Deduplicate articles and events across all files, check the data, publish timeline.duckdb.",
 )
 

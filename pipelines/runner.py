@@ -10,14 +10,14 @@ from dagster import AssetSelection, DagsterInstance, materialize
 
 from assets.ingest import events, raw_articles, temporal_mentions
 from assets.partitions import inbox_files
-from pipelines.definitions import defs
+from dateline import storage
+from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
 from pipelines.resources import default_resources
 from pipelines.sensors import inbox_snapshot
-from dateline import storage
 
 FILE_TABLES = ("articles", "quarantine", "mentions", "events")
 PER_FILE = AssetSelection.assets(raw_articles, temporal_mentions, events)
-WHOLE_WAREHOUSE = AssetSelection.groups("timeline", "warehouse").with_checks()
+WHOLE_WAREHOUSE = AssetSelection.groups("timeline", "warehouse")
 
 
 @dataclass
@@ -26,11 +26,6 @@ class RunReport:
     removed: list[str] = field(default_factory=list)
     db_path: Path | None = None
     run_ids: list[str] = field(default_factory=list)
-
-
-def _all_definitions() -> list:
-    repo = defs.get_repository_def()
-    return [*repo.assets_defs_by_key.values(), *repo.asset_checks_defs_by_key.values()]
 
 
 def run_pipeline(
@@ -58,7 +53,7 @@ def run_pipeline(
             storage.drop_partition(warehouse, table, key)
     known = set(instance.get_dynamic_partitions(inbox_files.name))
     instance.add_dynamic_partitions(inbox_files.name, [k for k in report.files if k not in known])
-    definitions = _all_definitions()
+    definitions = [*ALL_ASSETS, *ALL_CHECKS]
     for i, key in enumerate(report.files):
         if on_stage:
             on_stage(f"ingest {key}", i, len(report.files))

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 import yaml
-from dagster import Definitions, build_sensor_context, DagsterInstance
+from dagster import DagsterInstance, Definitions, build_sensor_context
 
 from pipelines.sensors import plan_runs
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import duckdb
 import pytest
 from dagster import DagsterInstance, materialize
 
-from pipelines.definitions import defs
+from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
 from pipelines.resources import default_resources
 from pipelines.runner import run_pipeline
 
@@ -104,8 +106,7 @@ def test_assets_materialise_with_dagster_and_checks_pass(tmp_path: Path) -> None
                     "text": "Negotiators met in Geneva on Monday. They will meet again in June."}) + "\n"
     )
     resources = default_resources(str(inbox), str(tmp_path / "warehouse"))
-    repo = defs.get_repository_def()
-    everything = [*repo.assets_defs_by_key.values(), *repo.asset_checks_defs_by_key.values()]
+    everything = [*ALL_ASSETS, *ALL_CHECKS]
     with DagsterInstance.ephemeral() as instance:
         instance.add_dynamic_partitions("inbox_files", ["one.jsonl"])
         per_file = materialize(everything, selection=["raw_articles", "temporal_mentions", "events"],
@@ -123,18 +124,32 @@ def test_assets_materialise_with_dagster_and_checks_pass(tmp_path: Path) -> None
     assert rows == [("2024-05-06", date(2024, 5, 6)), ("2024-06", date(2024, 6, 1))]
 
 
+ANALYST = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("SELECT count(*) FROM timeline").fetchone()[0], flush=True)
+sys.stdin.readline()  # hold the connection open until the test says so
+print(con.execute("SELECT count(*) FROM timeline").fetchone()[0], flush=True)
+"""
+
+
 def test_reader_holding_the_database_does_not_block_a_run(sample_run: Path, tmp_path: Path) -> None:
+    """An analyst in another process keeps a read-only connection open while the pipeline publishes."""
     shutil.copytree(sample_run / "inbox", tmp_path / "inbox")
     run_pipeline(tmp_path / "inbox", tmp_path / "warehouse")
-    analyst = duckdb.connect(str(tmp_path / "warehouse" / "timeline.duckdb"), read_only=True)
+    db = tmp_path / "warehouse" / "timeline.duckdb"
+    analyst = subprocess.Popen(
+        [sys.executable, "-c", ANALYST, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
-        before = analyst.execute("SELECT count(*) FROM timeline").fetchone()[0]
+        before = int(analyst.stdout.readline())
         (tmp_path / "inbox" / "late.jsonl").write_text(
             json.dumps({"url": "https://example.org/late", "published_at": "2025-02-03",
                         "text": "The regional parliament approved the budget on Tuesday after a long debate."}) + "\n"
         )
         run_pipeline(tmp_path / "inbox", tmp_path / "warehouse")
-        assert analyst.execute("SELECT count(*) FROM timeline").fetchone()[0] == before
+        out, _ = analyst.communicate("go\n", timeout=60)
+        assert int(out.strip()) == before, "the analyst keeps a consistent snapshot"
     finally:
-        analyst.close()
-    assert query(tmp_path / "warehouse" / "timeline.duckdb", "SELECT count(*) FROM timeline")[0][0] > before
+        analyst.kill()
+    assert query(db, "SELECT count(*) FROM timeline")[0][0] == before + 1
