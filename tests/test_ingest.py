@@ -281,3 +281,19 @@ def test_find_headline_among_page_chrome(lines: list[str], title: str) -> None:
     found = find_headline(lines)
     assert found.title == title
     assert found.body == lines[-1:]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<p>First para.</p><p>Second &amp; last.</p>", "First para.\n\nSecond & last."),
+        ("Line one<br>line two<script>var x = 1;</script>", "Line one\n\nline two"),
+        ("Caf&eacute; owners &#8220;protest&#8221;", "Café owners “protest”"),
+        ("Plain <3 text with a < b and c > d", "Plain <3 text with a < b and c > d"),
+    ],
+)
+def test_jsonl_html_fragments_and_entities(tmp_path: Path, text: str, expected: str) -> None:
+    path = _write_jsonl(tmp_path / "f.jsonl", [json.dumps({"title": "T &amp; U", "text": text})])
+    art = _one_article(path, tmp_path)
+    assert art.text == expected
+    assert art.title == "T & U"

@@ -7,6 +7,7 @@ Paragraphs in the cleaned text are separated by one blank line.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -20,6 +21,7 @@ __all__ = [
     "normalise_line",
     "split_paragraphs",
     "strip_inline_credits",
+    "strip_markup",
 ]
 
 # List bullets and decorations scrapers leave at the start of a line.
@@ -37,6 +39,12 @@ _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _SENTENCE_END = (".", "!", "?", ":", '"', "\u201d", "\u2019", "'", ")")
 # A line this long is prose, never a button or a credit.
 _MAX_BOILERPLATE_LEN = 240
+
+
+_MARKUP = re.compile(
+    r"</?(p|br|div|span|a|em|strong|b|i|h[1-6]|li|ul|ol|blockquote|figure|figcaption)\b[^>]*>", re.I
+)
+_ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -109,6 +117,24 @@ def _unwrap(lines: list[str]) -> list[str]:
 def strip_inline_credits(paragraph: str) -> str:
     """Remove bracketed photo/image credits embedded in a paragraph."""
     return _INLINE_CREDIT.sub("", paragraph).strip()
+
+
+def strip_markup(text: str) -> str:
+    """Plain text from a feed field that carries an HTML fragment or HTML entities.
+
+    Block tags become paragraph breaks, ``<br>`` a line break, other tags vanish,
+    entities are unescaped. Text without markup is returned unchanged.
+    """
+    if _MARKUP.search(text):
+        text = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", text)
+        text = re.sub(r"(?i)<br\s*/?>", "\n", text)
+        text = re.sub(
+            r"(?i)</?(p|div|h[1-6]|li|ul|ol|blockquote|figure|figcaption|tr|table)\b[^>]*>", "\n\n", text
+        )
+        text = re.sub(r"<[^>]{0,500}>", "", text)
+    if _ENTITY.search(text):
+        text = html.unescape(text)
+    return text
 
 
 def join_paragraphs(paragraphs: list[str]) -> str:

@@ -20,7 +20,9 @@ __all__ = ["Headline", "find_headline", "is_prose", "looks_like_date_line", "str
 # Ends a prose sentence (a headline may end with ? or ! but rarely with a full stop).
 _PROSE_END = re.compile(r"""[.…]["'”’)\]]*$""")
 _WORD = re.compile(r"[^\W_][\w'’\-.&]*", re.UNICODE)
-_BYLINE = re.compile(r"^(by|written by|words by|reporting by|authors?|byline|von|par|por)\b[\s:]", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"^(by|written by|words by|reporting by|authors?|byline|von|par|por)\b[\s:]", re.IGNORECASE
+)
 _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
     "august|september|october|november|december"

@@ -12,7 +12,13 @@ import json
 import re
 from collections.abc import Callable, Iterator
 
-from dateline.ingest.cleaning import clean_paragraphs, join_paragraphs, normalise_line, split_paragraphs
+from dateline.ingest.cleaning import (
+    clean_paragraphs,
+    join_paragraphs,
+    normalise_line,
+    split_paragraphs,
+    strip_markup,
+)
 from dateline.ingest.dates import parse_published_at
 from dateline.ingest.encoding import decode_bytes, detect_encoding, split_bom
 from dateline.ingest.headline import find_headline, looks_like_date_line, strip_leading_title
@@ -225,6 +231,7 @@ def _short(exc: BaseException, limit: int = 160) -> str:
 def _jsonl_record(record: dict, n: int, ctx: ReadContext) -> Row:
     raw_text = _first(record, TEXT_FIELDS)
     title = _str_or_none(_first(record, TITLE_FIELDS))
+    title = strip_markup(title).strip() or None if title else None
     url = _str_or_none(_first(record, URL_FIELDS))
     published_at, _ = parse_published_at(_first(record, DATE_FIELDS))
     if raw_text is None:
@@ -248,7 +255,7 @@ def _jsonl_record(record: dict, n: int, ctx: ReadContext) -> Row:
         return ctx.quarantine(
             n, "too_large", f"text has {len(raw_text):,} characters (limit {ctx.max_text_chars:,})"
         )
-    paragraphs = clean_paragraphs(split_paragraphs(raw_text))
+    paragraphs = clean_paragraphs(split_paragraphs(strip_markup(raw_text)))
     found = find_headline(paragraphs)
     if title is None or (found.title is not None and _fold(found.title) == _fold(title)):
         # No title field (the text is a whole scraped page), or the page repeats the title.

@@ -48,7 +48,9 @@ def read_warc(data: bytes, ctx: ReadContext) -> Iterator[Article | Quarantined]:
             yield _response(record, index, ctx)
     except Exception as exc:  # noqa: BLE001 - warcio raises ArchiveLoadFailed, zlib and parse errors
         if not seen_any:
-            yield ctx.quarantine(-1, "unreadable", f"not a readable WARC file: {type(exc).__name__}: {exc}"[:300])
+            yield ctx.quarantine(
+                -1, "unreadable", f"not a readable WARC file: {type(exc).__name__}: {exc}"[:300]
+            )
         else:
             where = index + 1
             yield ctx.quarantine(where, "unreadable", f"WARC breaks off at record {where}: {exc}"[:300])
