@@ -257,7 +257,7 @@ def _anaphoric(c: Candidate) -> Frame:
 def _duration(c: Candidate) -> Frame:
     g = c.groups
     if "half_unit" in g:
-        u = norm_key(g["half_unit"]).split()[-1]
+        u = re.split(r"[\s-]+", norm_key(g["half_unit"]))[-1]
         unit = {"year": "M", "hour": "MIN", "day": "H", "century": "Y", "decade": "Y"}[u]
         n = {"year": 6, "hour": 30, "day": 12, "century": 50, "decade": 5}[u]
         val = f"PT{n}{UNIT_TO_TIMEX[unit]}" if unit in TIME_UNITS or unit == "H" else f"P{n}{unit}"

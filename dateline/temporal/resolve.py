@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from dateline.temporal.normalize import Frame
 from dateline.temporal.timex import granularity_of, interval_of
 
-__all__ = ["Ref", "Anchor", "Resolved", "resolve", "value_at", "shift"]
+__all__ = ["Ref", "Anchor", "Resolved", "resolve", "value_at", "shift", "unresolved_value", "anchor_of"]
 
 _GRAN_RANK = {"time": 0, "day": 1, "week": 2, "month": 3, "season": 4, "quarter": 4, "half": 5, "year": 6,
               "decade": 7, "century": 8}
@@ -155,7 +155,7 @@ def _pick_year(key: tuple[int, ...], ref_key: tuple[int, ...], ref_year: int, re
     return ref_year
 
 
-def _unresolved(f: Frame) -> str:
+def unresolved_value(f: Frame) -> str:
     """An X-filled value of the shape the frame would have."""
     if f.kind == "calendar":
         if f.month and f.day:
@@ -206,7 +206,7 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
     year = f.year
     if year is None and (f.month or f.season or f.quarter or f.half or f.holiday or f.day):
         if not _need(ref, "year"):
-            return _unresolved(f), "unresolved"
+            return unresolved_value(f), "unresolved"
         assert ref is not None
         src = ref.source
         r = ref.day
@@ -242,12 +242,12 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
             try:
                 d = date(year, f.month, f.day)
             except ValueError:
-                return _unresolved(f), "unresolved"
+                return unresolved_value(f), "unresolved"
             return _with_time(d.isoformat(), f), src
         if f.holiday:
             hd = _holiday_date(f.holiday, year)
             if hd is None:
-                return _unresolved(f), "unresolved"
+                return unresolved_value(f), "unresolved"
             return _with_time(hd.isoformat(), f), src
         if f.month:
             return f"{year:04d}-{f.month:02d}", src
@@ -261,7 +261,7 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
     # weekday or time of day only: needs a day-level reference
     if f.weekday or f.hour is not None or f.pod:
         if not _need(ref, "day"):
-            return _unresolved(f), "unresolved"
+            return unresolved_value(f), "unresolved"
         assert ref is not None
         r = ref.day
         d = r
@@ -284,7 +284,7 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
                     diff += 7
             d = r + timedelta(days=diff)
         return _with_time(d.isoformat(), f), ref.source
-    return _unresolved(f), "unresolved"
+    return unresolved_value(f), "unresolved"
 
 
 def _finer(a: str, b: str) -> str:
@@ -303,7 +303,7 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
         return Resolved(f.type, v, src, f.mod)
     if f.kind == "deictic":
         if not _need(ref, "day"):
-            return Resolved(f.type, _unresolved(f), "unresolved", f.mod)
+            return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
         assert ref is not None
         d = ref.day + timedelta(days=int(f.n or 0))
         return Resolved(f.type, _with_time(d.isoformat(), f), ref.source, f.mod)
@@ -312,7 +312,7 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
         gran = _UNIT_GRAN.get(unit, "year")
         need = "day" if gran in ("day", "week") else "month" if gran in ("month", "quarter", "half") else "year"
         if not _need(ref, need):
-            return Resolved(f.type, _unresolved(f), "unresolved", f.mod)
+            return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
         assert ref is not None
         d = shift(ref.day, unit, int(f.n or 0))
         v = value_at(d, gran)
@@ -340,7 +340,7 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
         else:
             need = "day" if gran in ("day", "week") else "month" if gran in ("month", "quarter") else "year"
             if not _need(ref, need):
-                return Resolved(f.type, _unresolved(f), "unresolved", f.mod)
+                return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
             assert ref is not None
             base, src = ref.day, ref.source
         d = shift(base, unit, int(n))
@@ -352,12 +352,12 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
         elif ref is not None:
             base, base_gran, src = ref.day, ref.gran, ref.source
         else:
-            return Resolved(f.type, _unresolved(f), "unresolved", f.mod)
+            return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
         gran = _UNIT_GRAN.get(unit, "day")
         if _GRAN_RANK.get(base_gran, 9) > _GRAN_RANK.get(gran, 9) and not (
             base_gran == "season" and gran == "season"
         ):
-            return Resolved(f.type, _unresolved(f), "unresolved", f.mod)
+            return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
         if unit == "SEASON":
             y = base.year if not (base.month <= 2) else base.year - 1
             return Resolved(f.type, f"{y:04d}-{f.season}", src, f.mod)
@@ -366,7 +366,7 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
         if unit == "WE":
             v += "-WE"
         return Resolved(f.type, _with_time(v, f), src, f.mod)
-    return Resolved(f.type, _unresolved(f), "unresolved", f.mod)
+    return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
 
 
 def anchor_of(r: Resolved) -> Anchor | None:

@@ -8,7 +8,7 @@ from dateline.temporal.anchoring import infer_ref, tense_at
 from dateline.temporal.extract import extract
 from dateline.temporal.mention import Mention
 from dateline.temporal.normalize import Frame, normalize
-from dateline.temporal.resolve import Anchor, Ref, Resolved, anchor_of, resolve
+from dateline.temporal.resolve import Anchor, Ref, Resolved, anchor_of, resolve, unresolved_value
 from dateline.temporal.timex import granularity_of, interval_of
 
 __all__ = ["tag"]
@@ -36,12 +36,15 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
     if dct is not None:
         ref: Ref | None = Ref(dct, "day", "published_at")
     else:
-        ref = infer_ref([resolve(f, None, None) for f in frames])
+        ref = infer_ref([resolve(f, None, None) for f in frames if f.kind == "calendar"])
     last: Anchor | None = None
     out: list[Mention] = []
     for c, f in zip(cands, frames, strict=True):
         tense = tense_at(text, c.start, c.end) if _needs_tense(f) else None
-        r: Resolved = resolve(f, ref, last, tense)
+        try:
+            r: Resolved = resolve(f, ref, last, tense)
+        except (ValueError, OverflowError):  # out of the calendar's range ("4000 years ago")
+            r = Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
         iv = interval_of(r.value) if r.anchor_source != "unresolved" else None
         gran = granularity_of(r.value) if r.type in ("DATE", "TIME") else None
         out.append(
