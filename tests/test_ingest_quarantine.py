@@ -177,3 +177,28 @@ def test_hidden_files_and_directories_are_skipped(tmp_path: Path) -> None:
 def test_empty_inbox(tmp_path: Path) -> None:
     result = read_inbox(tmp_path, now=NOW)
     assert (result.articles, result.quarantined, result.files, result.records) == ([], [], 0, 0)
+
+
+def test_a_reader_bug_costs_one_row_not_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dateline.ingest import readers
+
+    def flaky(data: bytes, ctx):  # noqa: ANN001
+        yield from readers.read_jsonl(data, ctx)
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(readers.READERS, "jsonl", flaky)
+    (tmp_path / "a.jsonl").write_text(json.dumps({"text": "One."}) + "\n" + json.dumps({"text": "Two."}) + "\n")
+    (tmp_path / "b.txt").write_text("A perfectly ordinary article body sentence that is long enough.")
+    result = read_inbox(tmp_path, now=NOW)
+    assert [(a.source_path, a.record_index) for a in result.articles] == [("a.jsonl", 0), ("a.jsonl", 1), ("b.txt", 0)]
+    assert [(q.source_path, q.record_index, q.reason) for q in result.quarantined] == [("a.jsonl", 2, "reader_error")]
+    assert "boom" in result.quarantined[0].message
+
+
+def test_empty_and_whitespace_files(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.jsonl", "c.warc", "d.html", "e.md"):
+        (tmp_path / name).write_bytes(b"" if name < "c" else b"  \r\n\t ")
+    result = read_inbox(tmp_path, now=NOW)
+    assert [(q.source_path, q.record_index, q.reason) for q in result.quarantined] == [
+        (name, -1, "empty_file") for name in ("a.txt", "b.jsonl", "c.warc", "d.html", "e.md")
+    ]

@@ -22,6 +22,8 @@ __all__ = ["MAX_FILE_BYTES", "IngestResult", "read_file", "read_inbox"]
 # Files (or decompressed streams) larger than this are quarantined whole as too_large.
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
+_EMPTY_PROBE = 1 << 16
+
 # Quarantine reason codes used by ingestion, for the pipeline and its docs.
 REASONS = {
     "empty_file": "the file has no content",
@@ -104,26 +106,46 @@ def read_file(path: Path, inbox: Path, *, now: datetime | None = None) -> Iterat
     if fmt is None:
         yield ctx.quarantine(-1, "unsupported_format", f"no reader for files named like {path.name!r}")
         return
-    name = path.name.lower()
-    data = _read_bytes(path, gz=name.endswith(".gz") and fmt != "warc", ctx=ctx)
+    if fmt == "warc":
+        yield from _guarded(_stream_warc(path, ctx), ctx)
+        return
+    data = _read_bytes(path, gz=path.name.lower().endswith(".gz"), ctx=ctx)
     if isinstance(data, Quarantined):
         yield data
         return
     if not data.strip():
         yield ctx.quarantine(-1, "empty_file", "the file is empty")
         return
-    reader = read_warc if fmt == "warc" else READERS[fmt]
-    produced = 0
+    yield from _guarded(READERS[fmt](data, ctx), ctx)
+
+
+def _stream_warc(path: Path, ctx: ReadContext) -> Iterator[Article | Quarantined]:
+    """WARCs are streamed from disk record by record, whatever their size."""
     try:
-        for row in reader(data, ctx):
-            produced += 1
+        fh = path.open("rb")
+    except OSError as exc:
+        yield ctx.quarantine(-1, "unreadable", f"could not read file: {exc.strerror or exc}")
+        return
+    with fh:
+        head = fh.read(_EMPTY_PROBE)
+        if not head.strip() and len(head) < _EMPTY_PROBE:
+            yield ctx.quarantine(-1, "empty_file", "the file is empty")
+            return
+        fh.seek(0)
+        yield from read_warc(fh, ctx)
+
+
+def _guarded(rows: Iterator[Article | Quarantined], ctx: ReadContext) -> Iterator[Article | Quarantined]:
+    """Pass rows through; an unexpected error ends the file with one quarantine row, never a crash."""
+    next_index = -1
+    try:
+        for row in rows:
+            next_index = row.record_index + 1
             yield row
     except UndecodableError as exc:
-        yield ctx.quarantine(-1 if produced == 0 else produced, "undecodable", str(exc))
+        yield ctx.quarantine(next_index, "undecodable", str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad file must never fail the run
-        yield ctx.quarantine(
-            -1 if produced == 0 else produced, "reader_error", f"{type(exc).__name__}: {exc}"[:300]
-        )
+        yield ctx.quarantine(next_index, "reader_error", f"{type(exc).__name__}: {exc}"[:300])
 
 
 def read_inbox(inbox: Path, *, now: datetime | None = None) -> IngestResult:

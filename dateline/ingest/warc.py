@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 
@@ -25,19 +26,21 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def read_warc(data: bytes, ctx: ReadContext) -> Iterator[Article | Quarantined]:
+def read_warc(data: bytes | BinaryIO, ctx: ReadContext) -> Iterator[Article | Quarantined]:
     """A ``.warc`` / ``.warc.gz`` file: one row per ``response`` record, in record order.
 
     ``record_index`` is the position of the record in the WARC (0-based, counting
     every record); request, metadata and warcinfo records are skipped, they are not
     articles. Non-HTML and non-200 responses are quarantined; an unreadable WARC is
     one row with ``record_index`` -1, and a WARC that breaks off part-way gets one
-    ``unreadable`` row for the rest.
+    ``unreadable`` row for the rest. ``data`` is the file's bytes or an open binary
+    stream (WARCs are streamed: news crawls ship them a gigabyte at a time).
     """
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     index = -1
     seen_any = False
     try:
-        for index, record in enumerate(ArchiveIterator(io.BytesIO(data), ensure_http_headers=False)):
+        for index, record in enumerate(ArchiveIterator(stream, ensure_http_headers=False)):
             if not seen_any and not str(record.format).startswith("warc"):
                 # warcio falls back to the old ARC format for anything that is not WARC.
                 yield ctx.quarantine(-1, "unreadable", "not a WARC file (no WARC/1.x record header)")
