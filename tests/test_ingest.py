@@ -297,3 +297,21 @@ def test_jsonl_html_fragments_and_entities(tmp_path: Path, text: str, expected: 
     art = _one_article(path, tmp_path)
     assert art.text == expected
     assert art.title == "T & U"
+
+
+@pytest.mark.parametrize(
+    ("line", "is_date"),
+    [
+        ("March 12, 2024", True),
+        ("22 January 2025", True),
+        ("Published: 14 April 2025", True),
+        ("Updated 10:32 GMT, Tuesday 5 March 2024", True),
+        ("2024-03-05 10:32", True),
+        ("Markets Rally on May 5 Jobs Report", False),
+        ("Floods Close Schools Across Northern Italy", False),
+    ],
+)
+def test_date_lines(line: str, is_date: bool) -> None:
+    from dateline.ingest.headline import looks_like_date_line
+
+    assert looks_like_date_line(line) is is_date

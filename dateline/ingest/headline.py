@@ -33,6 +33,13 @@ _DATE_LINE = re.compile(
 )
 # Breadcrumbs and menus: "Home > World > Europe", "News | Sport | Weather".
 _BREADCRUMB = re.compile(r"\s[>»›|/]\s.*\s[>»›|/]\s|[»›]|\s>\s")
+# What else a date line holds besides the date itself.
+_DATE_FILLER = re.compile(
+    rf"\b(published|updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|gmt|utc|bst|cet|cest|est|edt|"
+    rf"pst|pdt|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    rf"{_MONTHS})\b\.?|\d{{1,4}}(:\d{{2}}){{0,2}}|[,:|•·\-–—/()]",
+    re.IGNORECASE,
+)
 # Small words that stay lower-case in a title-cased headline.
 _MINOR = frozenset(
     "a an and as at but by for from in into nor of on onto or over per the to up via vs with "
@@ -76,8 +83,11 @@ def title_case_ratio(line: str) -> float:
 
 
 def looks_like_date_line(line: str) -> bool:
-    """True for a short line that is mostly a date ("March 4, 2024", "Updated 2024-03-04 10:00")."""
-    return len(_words(line)) <= 10 and bool(_DATE_LINE.search(line))
+    """True for a short line that is mostly a date ("March 4, 2024", "Updated 2024-03-04 10:00 GMT")."""
+    if len(_words(line)) > 12 or not _DATE_LINE.search(line):
+        return False
+    rest = _DATE_FILLER.sub(" ", _DATE_LINE.sub(" ", line))
+    return len(_words(rest)) <= 2
 
 
 def _is_candidate(line: str) -> bool:
