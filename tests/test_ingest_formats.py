@@ -259,3 +259,13 @@ def test_whole_fixture_inbox_reads_without_raising() -> None:
     result = read_inbox(FIXTURES, now=NOW)
     assert result.records == len(result.articles) + len(result.quarantined)
     assert {a.source_format for a in result.articles} == {"txt", "md", "jsonl", "html"}
+
+
+def test_warc_without_responses_is_still_accounted_for(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=True)
+    w.write_record(w.create_warcinfo_record("x.warc.gz", {"software": "dateline-test"}))
+    w.write_record(_request(w, "https://a.example/"))
+    (tmp_path / "x.warc.gz").write_bytes(buf.getvalue())
+    (row,) = _rows(tmp_path / "x.warc.gz", tmp_path)
+    assert (row.record_index, row.reason) == (-1, "empty_file")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from datetime import datetime
 
 from dateline.ingest.cleaning import (
     clean_paragraphs,
@@ -19,7 +20,7 @@ from dateline.ingest.cleaning import (
     split_paragraphs,
     strip_markup,
 )
-from dateline.ingest.dates import parse_published_at
+from dateline.ingest.dates import check_published_at, parse_published_at
 from dateline.ingest.encoding import decode_bytes, detect_encoding, split_bom
 from dateline.ingest.headline import find_headline, looks_like_date_line, strip_leading_title
 from dateline.ingest.html import decode_html, extract_html
@@ -106,13 +107,7 @@ def read_text(data: bytes, ctx: ReadContext, source_format: str = "txt") -> Iter
     if header.get("date"):
         published_at, _ = parse_published_at(header["date"])
     if published_at is None:
-        for line in found.preamble:
-            if looks_like_date_line(line):
-                published_at, _ = parse_published_at(
-                    re.sub(r"^(published|updated|posted)\s*:?\s*", "", line, flags=re.I)
-                )
-                if published_at is not None:
-                    break
+        published_at = _preamble_date(found.preamble, ctx)
     yield finish_record(
         ctx,
         0,
@@ -122,6 +117,21 @@ def read_text(data: bytes, ctx: ReadContext, source_format: str = "txt") -> Iter
         published_at=published_at,
         source_format=source_format,
     )
+
+
+def _preamble_date(preamble: list[str], ctx: ReadContext) -> datetime | None:
+    """A publication date read off a date line above the body ("March 12, 2024"), if plausible.
+
+    This is a guess, so an implausible date is ignored rather than quarantined.
+    """
+    for line in preamble:
+        if looks_like_date_line(line):
+            value, _ = parse_published_at(
+                re.sub(r"^(published|updated|posted)\s*:?\s*", "", line, flags=re.I)
+            )
+            if value is not None and check_published_at(value, ctx.now) is None:
+                return value
+    return None
 
 
 def read_markdown(data: bytes, ctx: ReadContext) -> Iterator[Row]:

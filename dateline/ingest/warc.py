@@ -33,12 +33,14 @@ def read_warc(data: bytes | BinaryIO, ctx: ReadContext) -> Iterator[Article | Qu
     every record); request, metadata and warcinfo records are skipped, they are not
     articles. Non-HTML and non-200 responses are quarantined; an unreadable WARC is
     one row with ``record_index`` -1, and a WARC that breaks off part-way gets one
-    ``unreadable`` row for the rest. ``data`` is the file's bytes or an open binary
+    ``unreadable`` row for the rest; a WARC without any response record is one
+    ``empty_file`` row. ``data`` is the file's bytes or an open binary
     stream (WARCs are streamed: news crawls ship them a gigabyte at a time).
     """
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     index = -1
     seen_any = False
+    responses = 0
     try:
         for index, record in enumerate(ArchiveIterator(stream, ensure_http_headers=False)):
             if not seen_any and not str(record.format).startswith("warc"):
@@ -48,6 +50,7 @@ def read_warc(data: bytes | BinaryIO, ctx: ReadContext) -> Iterator[Article | Qu
             seen_any = True
             if record.rec_type != "response":
                 continue
+            responses += 1
             yield _response(record, index, ctx)
     except Exception as exc:  # noqa: BLE001 - warcio raises ArchiveLoadFailed, zlib and parse errors
         if not seen_any:
@@ -60,6 +63,9 @@ def read_warc(data: bytes | BinaryIO, ctx: ReadContext) -> Iterator[Article | Qu
         return
     if not seen_any:
         yield ctx.quarantine(-1, "unreadable", "no WARC records found")
+    elif responses == 0:
+        # Nothing to ingest, but the file must still be accounted for.
+        yield ctx.quarantine(-1, "empty_file", f"WARC holds no response records ({index + 1} other records)")
 
 
 def _response(record, index: int, ctx: ReadContext) -> Article | Quarantined:  # noqa: ANN001 - warcio type
