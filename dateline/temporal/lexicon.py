@@ -66,14 +66,6 @@ def norm_key(s: str) -> str:
     return " ".join(s.replace("\u2019", "'").lower().split())
 
 
-def _phrase_regex(phrase: str) -> str:
-    """Regex for one table phrase: spaces match any whitespace, apostrophes either form."""
-    parts = []
-    for tok in phrase.split(" "):
-        parts.append(re.escape(tok).replace("'", "['\u2019]"))
-    return r"\s+".join(parts)
-
-
 @cache
 def macro(name: str) -> str:
     """Regex alternation (non-capturing) of the keys of table ``name``, longest first."""
@@ -84,15 +76,43 @@ def macro(name: str) -> str:
         col, allowed = spec[2], spec[3]  # type: ignore[misc]
         rows = [r for r in rows if len(r) > col and r[col] in allowed]
     keys = [row[0] for row in rows]
-    alts: list[str] = []
-    for k in sorted(set(keys), key=len, reverse=True):
-        if cased:
-            forms = {k, k.upper(), k[:1].upper() + k[1:]}
-            alts.extend(_phrase_regex(f) for f in sorted(forms, key=len, reverse=True))
-        else:
-            alts.append(_phrase_regex(k))
-    body = "|".join(alts)
-    return f"(?-i:{body})" if cased else f"(?:{body})"
+    if cased:
+        forms = {f for k in keys for f in (k, k.upper(), k[:1].upper() + k[1:])}
+        return f"(?-i:{trie_regex(forms)})"
+    return f"(?:{trie_regex({k.lower() for k in keys})})"
+
+
+def _char_regex(ch: str) -> str:
+    if ch == " ":
+        return r"\s+"
+    if ch in "'\u2019":
+        return "['\u2019]"
+    return re.escape(ch)
+
+
+def trie_regex(phrases: set[str]) -> str:
+    """A regex matching exactly ``phrases``, factored as a character trie (longest alternative first).
+
+    Python's ``re`` tries alternations one by one; a trie makes a 90-word table cost a
+    handful of character tests per position instead of 90.
+    """
+    trie: dict = {}
+    for p in phrases:
+        node = trie
+        for ch in p.replace("\u2019", "'"):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        alts = [_char_regex(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        if len(alts) == 1 and not end:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")" + ("?" if end else "")
+
+    return emit(trie)
 
 
 # Fixed building blocks (not tables).
@@ -166,6 +186,7 @@ class Rule:
     norm: str
     params: dict[str, str] = field(default_factory=dict)
     pattern: str = ""
+    raw: str = ""
 
 
 @cache
@@ -179,5 +200,6 @@ def rules() -> tuple[Rule, ...]:
             for kv in params.split(";"):
                 k, _, v = kv.partition("=")
                 p[k.strip()] = v.strip()
-        out.append(Rule(name=name, type=typ, norm=norm, params=p, pattern=expand(pattern.strip())))
+        out.append(Rule(name=name, type=typ, norm=norm, params=p, pattern=expand(pattern.strip()),
+                        raw=pattern.strip()))
     return tuple(out)
