@@ -36,7 +36,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.runner import run_pipeline
 
     def progress(stage: str, i: int, n: int) -> None:
-        print(f"[{i + 1 if i < n else n}/{n}] {stage}", file=sys.stderr, flush=True)
+        print(f"[{i + 1}/{n}] {stage}", file=sys.stderr, flush=True)
 
     report = run_pipeline(args.inbox, args.warehouse, on_stage=progress)
     print(f"published {report.db_path} from {len(report.files)} file(s)", file=sys.stderr)

@@ -23,6 +23,10 @@ class DatelineConfig(ConfigurableResource):
     inbox_dir: str = Field(default=DEFAULT_INBOX, description="Folder the sensor watches for new article files.")
     warehouse_dir: str = Field(default=DEFAULT_WAREHOUSE, description="Folder that receives parquet/ and timeline.duckdb.")
     sql_dir: str = Field(default=str(SQL_DIR), description="Folder of the DDL and view files the DuckDB build runs.")
+    workers: int = Field(
+        default=int(os.environ.get("DATELINE_WORKERS", "0")),
+        description="Processes per run for the per-file stages (0: one per CPU).",
+    )
 
     @property
     def inbox(self) -> Path:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dagster import AssetSelection, DagsterInstance, materialize
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from assets.ingest import events, raw_articles, temporal_mentions
 from assets.partitions import inbox_files
@@ -18,6 +19,8 @@ from pipelines.sensors import inbox_snapshot
 FILE_TABLES = ("articles", "quarantine", "mentions", "events")
 PER_FILE = AssetSelection.assets(raw_articles, temporal_mentions, events)
 WHOLE_WAREHOUSE = AssetSelection.groups("timeline", "warehouse")
+# Headless runs report through the CLI; Dagster's per-event DEBUG lines would drown it.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 @dataclass
@@ -35,7 +38,7 @@ def run_pipeline(
     instance: DagsterInstance | None = None,
     on_stage: Callable[[str, int, int], None] | None = None,
 ) -> RunReport:
-    """Ingest every file of ``inbox`` (one Dagster run per file), then rebuild and publish the timeline.
+    """Ingest every file of ``inbox`` (one Dagster run over all file partitions), then rebuild and publish the timeline.
 
     Files that left the inbox since the last run have their rows removed, so the
     warehouse always reflects the inbox. Raises if any step or blocking check fails.
@@ -51,17 +54,24 @@ def run_pipeline(
     for key in report.removed:
         for table in FILE_TABLES:
             storage.drop_partition(warehouse, table, key)
-    known = set(instance.get_dynamic_partitions(inbox_files.name))
-    instance.add_dynamic_partitions(inbox_files.name, [k for k in report.files if k not in known])
+    known = instance.get_dynamic_partitions(inbox_files.name)
+    for key in set(known) - set(report.files):
+        instance.delete_dynamic_partition(inbox_files.name, key)
+    instance.add_dynamic_partitions(inbox_files.name, [k for k in report.files if k not in set(known)])
     definitions = [*ALL_ASSETS, *ALL_CHECKS]
-    for i, key in enumerate(report.files):
+    ordered = [k for k in instance.get_dynamic_partitions(inbox_files.name) if k in set(report.files)]
+    if ordered:
         if on_stage:
-            on_stage(f"ingest {key}", i, len(report.files))
-        result = materialize(definitions, selection=PER_FILE, partition_key=key, instance=instance, resources=resources)
+            on_stage(f"ingest, tag and extract events from {len(ordered)} file(s)", 0, 2)
+        # One run over the whole partition range (single-run backfill): the assets fan files out over processes.
+        tags = {ASSET_PARTITION_RANGE_START_TAG: ordered[0], ASSET_PARTITION_RANGE_END_TAG: ordered[-1]}
+        result = materialize(definitions, selection=PER_FILE, tags=tags, instance=instance, resources=resources,
+                             run_config=QUIET)
         report.run_ids.append(result.run_id)
     if on_stage:
-        on_stage("timeline + publish", len(report.files), len(report.files))
-    result = materialize(definitions, selection=WHOLE_WAREHOUSE, instance=instance, resources=resources)
+        on_stage("deduplicate, build the timeline, check and publish", 1, 2)
+    result = materialize(definitions, selection=WHOLE_WAREHOUSE, instance=instance, resources=resources,
+                         run_config=QUIET)
     report.run_ids.append(result.run_id)
     report.db_path = warehouse / storage.DB_FILENAME
     return report

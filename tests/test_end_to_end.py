@@ -153,3 +153,48 @@ def test_reader_holding_the_database_does_not_block_a_run(sample_run: Path, tmp_
     finally:
         analyst.kill()
     assert query(db, "SELECT count(*) FROM timeline")[0][0] == before + 1
+
+
+def test_backfill_over_all_partitions_in_one_run_with_a_process_pool(tmp_path: Path) -> None:
+    """A single-run backfill of every file partition, fanned out over two processes, then one
+    partition re-materialised after its file changed: exactly its rows are replaced."""
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    from pipelines.resources import DatelineConfig
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(4):
+        (inbox / f"f{i}.jsonl").write_text(
+            json.dumps({"url": f"https://example.org/{i}", "published_at": f"2024-0{i + 1}-15",
+                        "text": f"Story {i}: the council voted on Monday and will meet again next month."}) + "\n"
+        )
+    wh = tmp_path / "warehouse"
+    resources = {**default_resources(str(inbox), str(wh)),
+                 "dateline": DatelineConfig(inbox_dir=str(inbox), warehouse_dir=str(wh), workers=2)}
+    keys = [f"f{i}.jsonl" for i in range(4)]
+    everything = [*ALL_ASSETS, *ALL_CHECKS]
+    with DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions("inbox_files", keys)
+        tags = {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr("dateline.partitions.POOL_MIN_BYTES", 0)  # force the pool on tiny files
+            result = materialize(everything, selection=["raw_articles", "temporal_mentions", "events"],
+                                 tags=tags, instance=instance, resources=resources)
+        assert result.success
+        from dateline import storage
+
+        events = storage.read_table(wh, "events")
+        assert sorted(set(events.column("partition_key").to_pylist())) == keys
+        assert events.num_rows == 8  # "on Monday" and "next month" in each file
+
+        (inbox / "f2.jsonl").write_text(
+            json.dumps({"url": "https://example.org/2", "published_at": "2024-03-15",
+                        "text": "Story 2 rewritten: the mayor resigned on Friday."}) + "\n"
+        )
+        again = materialize(everything, selection=["raw_articles", "temporal_mentions", "events"],
+                            partition_key="f2.jsonl", instance=instance, resources=resources)
+        assert again.success
+        events = storage.read_table(wh, "events")
+        per_key = {k: events.column("partition_key").to_pylist().count(k) for k in keys}
+        assert per_key == {"f0.jsonl": 2, "f1.jsonl": 2, "f2.jsonl": 1, "f3.jsonl": 2}
