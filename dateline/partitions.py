@@ -7,6 +7,7 @@ small statistics, so a caller can fan keys out over processes
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import Counter
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from dateline import pipeline, storage
+
+log = logging.getLogger(__name__)
 
 
 def ingest_partition(inbox: str, warehouse: str, key: str) -> dict[str, Any]:
@@ -38,10 +41,13 @@ def tag_partition(warehouse: str, key: str) -> dict[str, Any]:
     """Tag the temporal expressions of partition ``key``'s articles."""
     started = time.perf_counter()
     articles = storage.read_table(Path(warehouse), "articles", [key])
-    mentions = pipeline.tag_articles(articles)
+    mentions, errors = pipeline.tag_articles(articles)
     storage.write_partition(Path(warehouse), "mentions", key, mentions)
+    for e in errors[:5]:
+        log.warning("tagger failed on article %s of %s: %s", e["article_id"], key, e["error"])
     return {
         "articles": articles.num_rows,
+        "tagging_errors": len(errors),
         "mentions": mentions.num_rows,
         "by_anchor_source": Counter(mentions.column("anchor_source").to_pylist()),
         "by_type": Counter(mentions.column("timex_type").to_pylist()),

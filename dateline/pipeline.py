@@ -5,7 +5,7 @@ Each function is pure (input tables in, output table out) except
 wrappers around these; a notebook can call them directly::
 
     articles, quarantine = ingest_file(Path("data/inbox/a.jsonl"), Path("data/inbox"))
-    mentions = tag_articles(articles)
+    mentions, _errors = tag_articles(articles)
     events = events_for_articles(articles, mentions)
 """
 
@@ -49,11 +49,20 @@ def _mentions_of(article: dict) -> list[Mention]:
     return tag(article["text"], reference_date(article["published_at"]))
 
 
-def tag_articles(articles: pa.Table) -> pa.Table:
-    """Every temporal expression of every article, normalised against its publication date."""
-    rows = []
+def tag_articles(articles: pa.Table) -> tuple[pa.Table, list[dict]]:
+    """Every temporal expression of every article, normalised against its publication date.
+
+    Returns ``(mentions, errors)``: an article the tagger fails on contributes no
+    mentions and one ``{"article_id", "error"}`` entry, and never fails the batch.
+    """
+    rows, errors = [], []
     for art in articles.to_pylist():
-        for m in _mentions_of(art):
+        try:
+            found = _mentions_of(art)
+        except Exception as exc:  # noqa: BLE001 - one pathological text must not sink the partition
+            errors.append({"article_id": art["article_id"], "error": f"{type(exc).__name__}: {exc}"[:300]})
+            continue
+        for m in found:
             rows.append(
                 {
                     **m.as_dict(),
@@ -62,7 +71,7 @@ def tag_articles(articles: pa.Table) -> pa.Table:
                     "partition_key": art.get("partition_key"),
                 }
             )
-    return _table(rows, schemas.MENTIONS)
+    return _table(rows, schemas.MENTIONS), errors
 
 
 def _mention_from_row(row: dict) -> Mention:

@@ -16,8 +16,8 @@ import duckdb
 from dateline.schemas import TABLES, YEAR_PARTITIONED
 from dateline.storage import table_files
 
-SANE_START = date(1000, 1, 1)
-SANE_END = date(2200, 1, 1)
+SANE_START = date(1, 1, 1)  # history ("the seventh century") is news too
+SANE_END = date(2300, 1, 1)
 MAX_UNRESOLVED_SHARE = 0.5
 
 

@@ -198,3 +198,41 @@ def test_backfill_over_all_partitions_in_one_run_with_a_process_pool(tmp_path: P
         events = storage.read_table(wh, "events")
         per_key = {k: events.column("partition_key").to_pylist().count(k) for k in keys}
         assert per_key == {"f0.jsonl": 2, "f1.jsonl": 2, "f2.jsonl": 1, "f3.jsonl": 2}
+
+
+def test_same_url_in_two_files_is_one_canonical_article_and_one_duplicate(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    record = json.dumps({"url": "https://example.org/same", "published_at": "2024-05-10",
+                         "text": "The museum reopened on Saturday after two years of work."}) + "\n"
+    (inbox / "monday.jsonl").write_text(record)
+    (inbox / "tuesday.jsonl").write_text(record)
+    run_pipeline(inbox, tmp_path / "warehouse")
+    db = tmp_path / "warehouse" / "timeline.duckdb"
+    assert query(db, "SELECT count(DISTINCT article_id), count(*) FROM articles") == [(2, 2)]
+    assert query(db, "SELECT count(*) FROM article_duplicates WHERE method = 'exact'") == [(1,)]
+    assert query(db, "SELECT count(*) FROM events") == [(2,)]
+    assert query(db, "SELECT source_count FROM timeline") == [(1,)]
+
+
+def test_a_tagger_failure_on_one_article_does_not_sink_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+
+    from dateline import pipeline, schemas
+
+    real_tag = pipeline.tag
+
+    def flaky(text, dct=None):
+        if "poison" in text:
+            raise RecursionError("pathological input")
+        return real_tag(text, dct)
+
+    monkeypatch.setattr(pipeline, "tag", flaky)
+    arts = pa.Table.from_pylist(
+        [{"article_id": "ok", "text": "It rained on Monday.", "published_at": None, "partition_key": "k"},
+         {"article_id": "bad", "text": "poison pill in 2012", "published_at": None, "partition_key": "k"}],
+        schema=schemas.ARTICLES,
+    )
+    mentions, errors = pipeline.tag_articles(arts)
+    assert set(mentions.column("article_id").to_pylist()) == {"ok"}
+    assert errors == [{"article_id": "bad", "error": "RecursionError: pathological input"}]

@@ -52,8 +52,13 @@ def make_article(
     published_at: datetime | None,
     source_format: str,
 ) -> Article:
-    """An :class:`Article` with its stable id (source = url, else ``path#index``)."""
-    source = url or f"{ctx.source_path}#{record_index}"
+    """An :class:`Article` with its stable id (source = ``path#index`` and url).
+
+    The file position is always part of the source: the same url delivered in two
+    files is two ingested records (one then marked a duplicate of the other), never
+    two rows sharing one id.
+    """
+    source = f"{ctx.source_path}#{record_index}" + (f"#{url}" if url else "")
     return Article(
         article_id=article_id(source, text),
         source_path=ctx.source_path,

@@ -1,0 +1,179 @@
+"""Scale benchmark: generate N news-like articles from the silver corpus, run the real pipeline, time it.
+
+    .venv/bin/python benchmarks/scale.py                 # quick: 2,000 articles
+    .venv/bin/python benchmarks/scale.py --n 100000      # the cost curve: run at several sizes
+
+Articles are built by sampling real sentences and DCTs from
+../shared/data/tempeval3/silver with systematic variation (DCT shifted by whole
+years, names swapped, paragraphs reordered) plus a known share of syndicated
+near-duplicates, written as JSONL shards into an inbox. Then the same Dagster
+assets as `dateline run` process it, and the script prints articles/s end to end
+and per stage, peak RSS, output row counts and three analyst queries' timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from xml.etree import ElementTree
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SILVER = REPO.parent / "shared" / "data" / "tempeval3" / "silver"
+SHARD_SIZE = 5_000
+DUPLICATE_SHARE = 0.05
+LATEST_YEAR = 2025
+_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"])")
+_NAME = re.compile(r"\b[A-Z][a-z]{3,}\b")
+
+
+def load_silver(limit: int | None = None) -> list[tuple[date, list[str]]]:
+    """(DCT, paragraphs) of each silver document."""
+    docs = []
+    for path in sorted(SILVER.glob("*.tml"))[:limit]:
+        root = ElementTree.parse(path).getroot()
+        dct = root.find("DCT/TIMEX3")
+        text_el = root.find("TEXT")
+        if dct is None or text_el is None:
+            continue
+        try:
+            d = date.fromisoformat(dct.get("value", "")[:10])
+        except ValueError:
+            continue
+        paragraphs = [" ".join(p.split()) for p in "".join(text_el.itertext()).split("\n\n") if p.strip()]
+        if paragraphs:
+            docs.append((d, paragraphs))
+    return docs
+
+
+def make_article(rng: random.Random, docs: list, i: int, names: list[str]) -> dict:
+    """A new article: one document's lead and DCT, then paragraphs of other documents, names swapped."""
+    dct, paragraphs = docs[rng.randrange(len(docs))]
+    body = [p for _ in range(rng.randint(3, 6)) for p in [rng.choice(docs[rng.randrange(len(docs))][1])]]
+    rng.shuffle(body)
+    text = "\n\n".join([paragraphs[0], *body])
+    swap = dict(zip(rng.sample(names, 3), rng.sample(names, 3), strict=True))
+    text = _NAME.sub(lambda m: swap.get(m.group(), m.group()), text)
+    # Shift the DCT by whole years, never past the present (future publication dates are quarantined).
+    year = min(dct.year + rng.randint(0, 25), LATEST_YEAR)
+    published = date(year, dct.month, min(dct.day, 28))
+    return {"id": f"gen-{i}", "url": f"https://news.example/{i}", "published_at": published.isoformat(),
+            "title": paragraphs[0][:80], "text": text}
+
+
+def syndicate(rng: random.Random, article: dict, i: int) -> dict:
+    paragraphs = article["text"].split("\n\n")
+    if len(paragraphs) > 3:
+        paragraphs = paragraphs[:-1]
+    return {**article, "id": f"gen-{i}", "url": f"https://wire.example/{i}", "title": "(Reuters) " + article["title"],
+            "text": "(Reuters) - " + "\n\n".join(paragraphs)}
+
+
+def generate(inbox: Path, n: int, seed: int = 13) -> int:
+    rng = random.Random(seed)
+    docs = load_silver()
+    names = sorted({m for _, ps in docs[:300] for p in ps for m in _NAME.findall(p)})[:400]
+    inbox.mkdir(parents=True, exist_ok=True)
+    shard, written, recent = [], 0, []
+    for i in range(n):
+        if recent and rng.random() < DUPLICATE_SHARE:
+            art = syndicate(rng, rng.choice(recent), i)
+        else:
+            art = make_article(rng, docs, i, names)
+            recent = (recent + [art])[-200:]
+        shard.append(art)
+        if len(shard) == SHARD_SIZE or i == n - 1:
+            path = inbox / f"shard-{written:05d}.jsonl"
+            path.write_text("".join(json.dumps(a) + "\n" for a in shard), encoding="utf-8")
+            written += 1
+            shard = []
+    return written
+
+
+QUERIES = {
+    "events for an actor in a date range": (
+        "SELECT count(*) FROM actor_timeline WHERE actor = ? AND start_date >= ? AND start_date < ?",
+        None,
+    ),
+    "events per month": ("SELECT * FROM events_by_month", []),
+    "top dates by source count": ("SELECT * FROM timeline_salience LIMIT 20", []),
+}
+
+
+def time_queries(db: Path) -> dict[str, float]:
+    con = duckdb.connect(str(db), read_only=True)
+    actor = con.execute("SELECT actor FROM actor_timeline GROUP BY actor ORDER BY count(*) DESC LIMIT 1").fetchone()
+    out = {}
+    for name, (sql, params) in QUERIES.items():
+        p = params if params is not None else [actor[0] if actor else "", date(1990, 1, 1), date(2030, 1, 1)]
+        con.execute(sql, p).fetchall()  # warm
+        t = time.perf_counter()
+        for _ in range(5):
+            con.execute(sql, p).fetchall()
+        out[name] = (time.perf_counter() - t) / 5
+    con.close()
+    return out
+
+
+def step_seconds(instance, run_ids: list[str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for rid in run_ids:
+        for s in instance.get_run_step_stats(rid):
+            if s.end_time and s.start_time:
+                out[s.step_key] = out.get(s.step_key, 0.0) + (s.end_time - s.start_time)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, nargs="+", default=[2_000], help="corpus sizes to run (default 2000)")
+    ap.add_argument("--workdir", type=Path, default=None, help="where to put inbox/warehouse (default: a temp dir)")
+    args = ap.parse_args()
+    if not SILVER.exists():
+        print(f"skipped: the silver corpus is not at {SILVER}")
+        return 0
+    from dagster import DagsterInstance
+
+    from pipelines.runner import run_pipeline
+
+    print(f"{'articles':>9} {'files':>6} {'seconds':>8} {'art/s':>7} {'ms/article':>10} {'peak RSS MB':>11}")
+    for n in args.n:
+        work = Path(tempfile.mkdtemp(prefix=f"dateline-scale-{n}-", dir=args.workdir))
+        try:
+            files = generate(work / "inbox", n)
+            with DagsterInstance.ephemeral() as instance:
+                t = time.perf_counter()
+                report = run_pipeline(work / "inbox", work / "warehouse", instance=instance)
+                elapsed = time.perf_counter() - t
+                steps = step_seconds(instance, report.run_ids)
+            rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+            print(f"{n:>9} {files:>6} {elapsed:>8.1f} {n / elapsed:>7.0f} {1000 * elapsed / n:>10.2f} {rss:>11.0f}")
+            for step, sec in steps.items():
+                print(f"    stage {step:<22} {sec:>7.1f} s  {n / sec if sec else 0:>8.0f} art/s")
+            con = duckdb.connect(str(report.db_path), read_only=True)
+            for table in ["articles", "quarantine", "mentions", "events", "article_duplicates", "timeline"]:
+                print(f"    rows  {table:<22} {con.execute(f'SELECT count(*) FROM {table}').fetchone()[0]:>9}")
+            dups = con.execute("SELECT count(*) FROM article_duplicates WHERE duplicate_of IS NOT NULL").fetchone()[0]
+            con.close()
+            print(f"    duplicates found {dups} (generated share {DUPLICATE_SHARE:.0%})")
+            for name, sec in time_queries(report.db_path).items():
+                print(f"    query {name:<38} {sec * 1000:>7.1f} ms (warm)")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
