@@ -144,9 +144,9 @@ def _ok(text: str, c: Candidate) -> bool:
         before_raw = _WORD_BEFORE.search(text, max(0, c.start - 40), c.start)
         before = before_raw.group(1) if before_raw else ""
         after = _word_after(text, c.end)
-        if after.lower() in _words("month_bad_after"):
-            return False
         if word.lower() in {"may", "march"}:
+            if after.lower() in _words("month_bad_after"):
+                return False
             if "mod" in g:
                 return True
             if before.lower() not in _words("month_ok_before"):
@@ -170,6 +170,16 @@ def _ok(text: str, c: Candidate) -> bool:
         if matched.startswith("the"):
             return before in _words("season_ok_before")
         return before in _words("season_ok_before") and before != "the"
+    if f == "set_adv":  # "daily flights", "quarterly dividend": adjectives, not sets
+        after = _word_after(text, c.end)
+        return not (after[:1].islower() and after not in _words("function_words") and text[c.end : c.end + 1] == " ")
+    if f == "duration":
+        after = _word_after(text, c.end).lower()
+        if after == "old" or text[c.end : c.end + 4] == "-old":
+            return False  # ages: "52 years old"
+        if g.get("num", "").lower() in ("a", "an") and g.get("unit", "").lower() == "second":
+            return after in ("later", "earlier", "ago", "") or not text[c.end : c.end + 2].strip()[:1].isalpha()
+        return True
     if f == "bare_duration":
         if "rel" in g:
             return True

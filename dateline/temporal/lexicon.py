@@ -169,9 +169,10 @@ def expand(pattern: str) -> str:
 
 
 def _num_macro() -> str:
-    w = macro("NUMWORD")
+    keys = {k for k in table("NUMWORD") if k not in ("a", "an")}
+    w = f"(?:{trie_regex(keys)})"
     digits = r"\d+(?:[.,]\d+)?(?:\s+1/2)?"
-    return rf"(?:{digits}|{w}(?:(?:-|\s+)(?:and\s+)?(?:a\s+half|{w}))*)"
+    return rf"(?:{digits}|{w}(?:(?:-|\s+)(?:and\s+)?(?:a\s+half|{w}))*|an?)"
 
 
 NUM_MACROS = {"NUM": _num_macro}

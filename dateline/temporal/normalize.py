@@ -54,6 +54,7 @@ class Frame:
     freq: str | None = None
     quant: str | None = None
     anchor: str = "dct"  # "dct" or "narrative"
+    gran: str | None = None  # granularity wanted for the result, when the text fixes it
 
 
 @lru_cache(maxsize=4096)
@@ -161,7 +162,7 @@ def _calendar(c: Candidate, typ: str) -> Frame:
         n = _ordinal(g["century"])
         if n:
             kw["century"] = n - 1
-    if "pod" in g:
+    if "pod" in g and c.rule.params.get("pod") != "drop":
         kw["pod"] = lookup("POD", g["pod"])
         kw["type"] = "TIME"
     if "holiday" in g:
@@ -210,8 +211,8 @@ _UNIT_WORDS = {"week": "W", "month": "M", "year": "Y", "quarter": "Q", "decade":
 
 def _relative(c: Candidate) -> Frame:
     g = c.groups
-    rel = norm_key(g["rel"])
-    unit = _UNIT_WORDS.get(norm_key(g["unit"]), "Y")
+    rel = norm_key(g.get("rel") or c.rule.params.get("rel", "this"))
+    unit = _UNIT_WORDS.get(norm_key(g.get("unit") or c.rule.params.get("unit", "year")), "Y")
     return Frame(type="DATE", kind="relative", unit=unit, n=_REL_SIGN.get(rel, 0), rel=rel, mod=_mod(g))
 
 
@@ -244,7 +245,10 @@ def _offset(c: Candidate) -> Frame:
 
 def _anaphoric(c: Candidate) -> Frame:
     g = c.groups
-    rel = norm_key(g["rel"])
+    rel = norm_key(g.get("rel") or "same")
+    if "unit" in c.rule.params:  # "the quarter", "the latest quarter": the quarter under discussion
+        return Frame(type="DATE", kind="anaphoric", unit=c.rule.params["unit"], n=0, rel=rel,
+                     anchor="narrative", gran="report")
     u = norm_key(g["unit"])
     pod = lookup("POD", u)
     season = lookup("SEASON", u)
@@ -263,6 +267,9 @@ def _duration(c: Candidate) -> Frame:
         val = f"PT{n}{UNIT_TO_TIMEX[unit]}" if unit in TIME_UNITS or unit == "H" else f"P{n}{unit}"
         return Frame(type="DURATION", kind="value", value=val, mod=_mod(g))
     unit = lookup("UNIT", g["unit"]) or "Y"
+    if "num" not in g and g.get("rel", "").lower() in ("recent", "coming"):
+        ref = "PAST_REF" if g["rel"].lower() == "recent" else "FUTURE_REF"
+        return Frame(type="DATE", kind="value", value=ref)  # "recent years", "coming months"
     n = parse_number(g["num"]) if "num" in g else None
     if unit == "FN":
         unit, n = "W", None if n is None else n * 2
@@ -328,7 +335,24 @@ def _numeric(c: Candidate) -> Frame:
     return Frame(type="DATE", kind="calendar", year=d.year, month=d.month, day=d.day)
 
 
+def _fixed(c: Candidate) -> Frame:
+    return Frame(type=c.rule.type, kind="value", value=c.rule.params["value"])
+
+
+def _year_ago(c: Candidate) -> Frame:
+    u = norm_key(c.groups.get("unit", ""))
+    gran = {"quarter": "quarter", "month": "month", "year": "year", "week": "week"}.get(u)
+    return Frame(type="DATE", kind="offset", unit="Y", n=-1, rel="year_ago", anchor="narrative", gran=gran)
+
+
+def _weekend(c: Candidate) -> Frame:
+    return Frame(type="DATE", kind="calendar", weekday=6, rel="weekend", mod=_mod(c.groups))
+
+
 _NORMALIZERS = {
+    "fixed": _fixed,
+    "year_ago": _year_ago,
+    "weekend": _weekend,
     "date": lambda c: _calendar(c, c.rule.type),
     "time": _time,
     "relative": _relative,

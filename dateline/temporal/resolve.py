@@ -9,6 +9,7 @@ the text mentioned; anaphoric frames ("the next day", "a week later") count from
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -148,11 +149,40 @@ def _pick_year(key: tuple[int, ...], ref_key: tuple[int, ...], ref_year: int, re
         return ref_year if key > ref_key else ref_year + 1
     if rel in ("this", "current"):
         return ref_year
+    if rel == "past_or_now":
+        return ref_year if key <= ref_key else ref_year - 1
     if tense == "past":
         return ref_year if key <= ref_key else ref_year - 1
     if tense == "future":
         return ref_year if key >= ref_key else ref_year + 1
     return ref_year
+
+
+def _nearest_year(target: Callable[[int], date | None], r: date, tense: str | None, penalty: int) -> int:
+    """Year (reference year -1, 0 or +1) placing ``target(year)`` nearest to ``r``.
+
+    A date on the wrong side of ``r`` for the sentence's tense costs ``penalty`` extra
+    days: tense cues are noisy, distance is not.
+    """
+    best_y, best = r.year, None
+    for y in (r.year, r.year - 1, r.year + 1):
+        t = target(y)
+        if t is None:
+            continue
+        off = (t - r).days
+        score = abs(off)
+        if (tense == "past" and off > 0) or (tense == "future" and off < 0):
+            score += penalty
+        if best is None or score < best:
+            best_y, best = y, score
+    return best_y
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
 
 
 def unresolved_value(f: Frame) -> str:
@@ -216,6 +246,13 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
             year = r.year + (-1 if f.rel in ("last", "past", "previous") else 1)
         elif f.month and ref.source == "inferred" and tense != "future" and f.rel is None:
             year = r.year  # an inferred reference is a lower bound of the real date: stay in its year
+        elif f.month and f.rel is None:
+            if f.day is not None and ref.gran == "day":
+                year = _nearest_year(lambda y: _safe_date(y, f.month, f.day), r, tense, 120)
+            elif f.month == r.month:
+                year = r.year
+            else:
+                year = _nearest_year(lambda y: date(y, f.month, 15), r, tense, 150)
         elif f.month:
             day_ok = f.day is not None and ref.gran == "day"
             key = (f.month, f.day or 0) if day_ok else (f.month,)
@@ -223,18 +260,26 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
             year = _pick_year(key, rkey, r.year, f.rel, tense)
         elif f.season:
             ry, rs = _season_of(r)
-            key_s = (_SEASONS.index(f.season),)
-            year = _pick_year(key_s, (_SEASONS.index(rs),), r.year, f.rel, tense)
-            if f.season == "WI" and r.month <= 2 and f.rel in (None, "this"):
-                year = ry
+            if f.rel is None:
+                first = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[f.season]
+                year = _nearest_year(lambda y: date(y, first, 1) + timedelta(days=45), r, tense, 150)
+            else:
+                key_s = (_SEASONS.index(f.season),)
+                year = _pick_year(key_s, (_SEASONS.index(rs),), r.year, f.rel, tense)
+                if f.season == "WI" and r.month <= 2 and f.rel in ("this",):
+                    year = ry
         elif f.quarter:
-            year = _pick_year((f.quarter,), ((r.month - 1) // 3 + 1,), r.year, f.rel, tense)
+            # quarters without a year are reported on: the latest such quarter, unless "next"
+            year = _pick_year((f.quarter,), ((r.month - 1) // 3 + 1,), r.year, f.rel or "past_or_now", None)
         elif f.half:
-            year = _pick_year((f.half,), (1 if r.month <= 6 else 2,), r.year, f.rel, tense)
+            year = _pick_year((f.half,), (1 if r.month <= 6 else 2,), r.year, f.rel or "past_or_now", None)
         elif f.holiday:
             hd = _holiday_date(f.holiday, r.year)
-            key_h = (hd.month, hd.day) if hd else (12, 31)
-            year = _pick_year(key_h, (r.month, r.day), r.year, f.rel, tense)
+            if f.rel is None and hd is not None:
+                year = _nearest_year(lambda y: _holiday_date(f.holiday or "", y), r, tense, 120)
+            else:
+                key_h = (hd.month, hd.day) if hd else (12, 31)
+                year = _pick_year(key_h, (r.month, r.day), r.year, f.rel, tense)
         else:
             year = r.year
     if year is not None:
@@ -275,14 +320,16 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
                 pass
             elif tense == "past":
                 diff = diff - 7 if diff > 0 else diff
-            elif tense == "future":
+            elif tense == "future" or f.rel == "weekend_future":
                 diff = diff + 7 if diff < 0 else diff
-            else:
-                if diff > 3:
-                    diff -= 7
-                elif diff < -3:
-                    diff += 7
+            else:  # news reports the past: the latest such day up to the reference
+                diff = diff - 7 if diff > 0 else diff
             d = r + timedelta(days=diff)
+            if f.rel == "weekend":
+                if r.isoweekday() == 7:
+                    d = r - timedelta(days=1)
+                y, w, _ = d.isocalendar()
+                return f"{y:04d}-W{w:02d}-WE", ref.source
         return _with_time(d.isoformat(), f), ref.source
     return unresolved_value(f), "unresolved"
 
@@ -332,6 +379,17 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
             elif unit == "M":
                 unit, n, gran = "D", n * 30, "day"
             n = round(n)
+        if f.rel == "year_ago":
+            # "a year ago", "the year-earlier quarter": the period under discussion, a year back
+            if last is not None and last.gran in ("quarter", "half", "month", "year") and f.gran in (None, last.gran):
+                return Resolved("DATE", value_at(shift(last.start, "Y", -1), last.gran), last.source, f.mod)
+            if not _need(ref, "month"):
+                return Resolved("DATE", unresolved_value(f), "unresolved", f.mod)
+            assert ref is not None
+            if f.gran == "quarter":
+                return Resolved("DATE", value_at(shift(report_quarter(ref.day), "Y", -1), "quarter"), ref.source,
+                                f.mod)
+            return Resolved("DATE", value_at(shift(ref.day, "Y", -1), f.gran or "year"), ref.source, f.mod)
         if f.anchor == "narrative" and last is not None:
             base, src = last.start, last.source
             gran = _finer(last.gran, gran) if last.gran not in ("decade", "century") else gran
@@ -347,6 +405,13 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
         return Resolved("DATE" if f.type == "TIME" else f.type, value_at(d, gran), src, f.mod)
     if f.kind == "anaphoric":
         unit = f.unit or "D"
+        if f.gran == "report":  # "the quarter": the one under discussion, else the latest reported
+            if last is not None and last.gran == "quarter":
+                return Resolved(f.type, last.value, last.source, f.mod)
+            if not _need(ref, "month"):
+                return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
+            assert ref is not None
+            return Resolved(f.type, value_at(report_quarter(ref.day), "quarter"), ref.source, f.mod)
         if last is not None:
             base, base_gran, src = last.start, last.gran, last.source
         elif ref is not None:
@@ -367,6 +432,12 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
             v += "-WE"
         return Resolved(f.type, _with_time(v, f), src, f.mod)
     return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
+
+
+def report_quarter(d: date) -> date:
+    """First day of the last quarter completed before ``d`` (the one news of that day reports on)."""
+    q_start = date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
+    return _month_add(q_start, -3)
 
 
 def anchor_of(r: Resolved) -> Anchor | None:

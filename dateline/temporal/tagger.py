@@ -63,7 +63,7 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
                 quant=r.quant,
             )
         )
-        if r.type in ("DATE", "TIME"):
+        if r.type in ("DATE", "TIME") and f.kind in ("calendar", "relative", "deictic"):
             a = anchor_of(r)
             if a is not None:
                 last = a
