@@ -267,24 +267,44 @@ def _duration(c: Candidate) -> Frame:
         val = f"PT{n}{UNIT_TO_TIMEX[unit]}" if unit in TIME_UNITS or unit == "H" else f"P{n}{unit}"
         return Frame(type="DURATION", kind="value", value=val, mod=_mod(g))
     unit = lookup("UNIT", g["unit"]) or "Y"
-    if "num" not in g and g.get("rel", "").lower() in ("recent", "coming"):
-        ref = "PAST_REF" if g["rel"].lower() == "recent" else "FUTURE_REF"
+    if "num" not in g and g.get("rel", "").lower() in ("recent", "coming", "past"):
+        ref = "FUTURE_REF" if g["rel"].lower() == "coming" else "PAST_REF"
         return Frame(type="DATE", kind="value", value=ref)  # "recent years", "coming months"
     n = parse_number(g["num"]) if "num" in g else None
+    if n is not None and "andhalf" in g:
+        n += 0.5
     if unit == "FN":
         unit, n = "W", None if n is None else n * 2
+    return Frame(type="DURATION", kind="value", value=duration_value(n, unit), mod=_mod(g))
+
+
+_YEARS_PER = {"DE": 10, "CE": 100, "ML": 1000}
+_SUB = {"Y": (12, "M", False), "M": (30, "D", False), "W": (7, "D", False), "D": (24, "H", True),
+        "H": (60, "M", True), "MIN": (60, "S", True)}
+
+
+def duration_value(n: float | None, unit: str) -> str:
+    """TIMEX3 duration of ``n`` units: ``P3Y``, ``PT2H``, ``P20Y`` (two decades), ``P2Y6M``, ``PXD``."""
+    time = unit in TIME_UNITS
     u = UNIT_TO_TIMEX[unit]
-    amount = "X" if n is None else _fmt_num(n)
-    if n is not None and not float(n).is_integer():
-        # 2 1/2 years -> P30M ; 1.5 hours -> PT90M
-        if unit == "Y":
-            amount, u = _fmt_num(n * 12), "M"
-        elif unit == "H":
-            amount, unit, u = _fmt_num(n * 60), "MIN", "M"
-        elif unit == "D":
-            amount, unit, u = _fmt_num(n * 24), "H", "H"
-    val = f"PT{amount}{u}" if unit in TIME_UNITS else f"P{amount}{u}"
-    return Frame(type="DURATION", kind="value", value=val, mod=_mod(g))
+    if unit in _YEARS_PER:
+        if n is None:
+            return f"PX{u}"
+        n, unit, u = n * _YEARS_PER[unit], "Y", "Y"
+    if n is None:
+        return f"PTX{u}" if time else f"PX{u}"
+    if float(n).is_integer() or unit not in _SUB:
+        return f"PT{_fmt_num(n)}{u}" if time else f"P{_fmt_num(n)}{u}"
+    whole, frac = int(n), n - int(n)
+    k, sub_u, sub_time = _SUB[unit]
+    sub = _fmt_num(round(frac * k, 2))
+    if whole == 0:
+        return f"PT{sub}{sub_u}" if sub_time else f"P{sub}{sub_u}"
+    if time:
+        return f"PT{whole}{u}{sub}{sub_u}"
+    if sub_time:  # 1.5 days -> P1DT12H
+        return f"P{whole}{u}T{sub}{sub_u}"
+    return f"P{whole}{u}{sub}{sub_u}"
 
 
 def _set(c: Candidate) -> Frame:

@@ -248,7 +248,7 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
             year = r.year  # an inferred reference is a lower bound of the real date: stay in its year
         elif f.month and f.rel is None:
             if f.day is not None and ref.gran == "day":
-                year = _nearest_year(lambda y: _safe_date(y, f.month, f.day), r, tense, 120)
+                year = _nearest_year(lambda y: _safe_date(y, f.month, f.day), r, tense, 180)
             elif f.month == r.month:
                 year = r.year
             else:
