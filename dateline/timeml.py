@@ -8,7 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
+
+if TYPE_CHECKING:
+    from dateline.temporal.mention import Mention
 
 __all__ = [
     "GoldTimex",
@@ -126,7 +130,7 @@ def read_timeml(path: str | Path) -> TimeMLDoc:
     return parse_timeml(p.read_text(encoding="utf-8"), docid=p.stem)
 
 
-def render_timeml(doc: TimeMLDoc, mentions: list) -> str:
+def render_timeml(doc: TimeMLDoc, mentions: list[Mention]) -> str:
     """Render ``doc`` as a TE3-style TimeML document whose ``<TEXT>`` carries ``mentions`` as TIMEX3s.
 
     The DCT is kept as TIMEX3 ``t0``; system tags are numbered ``t1``, ``t2``...
@@ -157,6 +161,10 @@ def render_timeml(doc: TimeMLDoc, mentions: list) -> str:
             f'type="{m.timex_type}"',
             f"value={quoteattr(m.value)}",
         ]
+        attrs.append('temporalFunction="false"' if m.anchor_source == "absolute" else 'temporalFunction="true"')
+        attrs.append('functionInDocument="NONE"')
+        if m.anchor_source in ("published_at",):
+            attrs.append('anchorTimeID="t0"')
         if getattr(m, "mod", None):
             attrs.append(f"mod={quoteattr(m.mod)}")
         if getattr(m, "freq", None):
@@ -170,7 +178,7 @@ def render_timeml(doc: TimeMLDoc, mentions: list) -> str:
     return "".join(out)
 
 
-def write_timeml(doc: TimeMLDoc, mentions: list, path: str | Path) -> None:
+def write_timeml(doc: TimeMLDoc, mentions: list[Mention], path: str | Path) -> None:
     """Write :func:`render_timeml` output to ``path``."""
     Path(path).write_text(render_timeml(doc, mentions), encoding="utf-8")
 

@@ -18,7 +18,7 @@ from dateline.temporal.lexicon import TABLES, Rule, read_tsv, rules, table
 
 __all__ = ["Candidate", "extract"]
 
-_LEFT = r"(?<![\w$\u20ac\u00a3\u00a5#@/])(?<!\d[.,])(?<![A-Za-z]-)"
+_LEFT = r"(?<![\w$\u20ac\u00a3\u00a5#@/])(?<!\d[.,])(?<![A-Za-z\d]-)"
 _RIGHT = r"(?![\w%]|[.,/:]\d)"
 _TOKEN = re.compile(r"[A-Za-z]+|['\u2019]?\d+")
 _DIGIT_PROBES = {

@@ -139,7 +139,7 @@ def _calendar(c: Candidate, typ: str) -> Frame:
         kw["year"] = _spoken_year(g["spoken"])
     month = g.get("month") or g.get("month2")
     if month:
-        kw["month"] = int(lookup("MONTH", month) or 0) or None
+        kw["month"] = int(month) if month.isdigit() else int(lookup("MONTH", month) or 0) or None
     day = g.get("day") or g.get("day2")
     if day:
         kw["day"] = _ordinal(day)
@@ -169,6 +169,9 @@ def _calendar(c: Candidate, typ: str) -> Frame:
         kw["holiday"] = lookup("HOLIDAY", g["holiday"])
     if "rel" in g:
         kw["rel"] = norm_key(g["rel"])
+    if "relyear" in g:  # "June last year": the year is relative, the month is not
+        kw["n"] = _REL_SIGN.get(norm_key(g["relyear"]), 0)
+        kw["rel"] = "relyear"
     return replace(f, **kw)  # type: ignore[arg-type]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from dateline.temporal.normalize import Frame
 from dateline.temporal.timex import granularity_of, interval_of
@@ -23,7 +23,6 @@ _GRAN_RANK = {"time": 0, "day": 1, "week": 2, "month": 3, "season": 4, "quarter"
 _UNIT_GRAN = {"D": "day", "W": "week", "WE": "week", "M": "month", "Q": "quarter", "HALF": "half", "Y": "year",
               "DE": "decade", "CE": "century", "H": "day", "MIN": "day", "S": "day", "SEASON": "season",
               "ML": "century"}
-_SEASONS = ["WI", "SP", "SU", "FA"]  # calendar order within a year: WI (Jan-Feb belong to previous WI)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +239,9 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
         assert ref is not None
         src = ref.source
         r = ref.day
-        if ref.gran == "year" and f.rel in (None, "this", "current"):
+        if f.rel == "relyear":
+            year = r.year + int(f.n or 0)
+        elif ref.gran == "year" and f.rel in (None, "this", "current"):
             year = r.year
         elif ref.gran == "year":
             year = r.year + (-1 if f.rel in ("last", "past", "previous") else 1)
@@ -263,14 +264,16 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
             if f.rel is None:
                 first = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[f.season]
                 year = _nearest_year(lambda y: date(y, first, 1) + timedelta(days=45), r, tense, 150)
-            else:
-                key_s = (_SEASONS.index(f.season),)
-                year = _pick_year(key_s, (_SEASONS.index(rs),), r.year, f.rel, tense)
-                if f.season == "WI" and r.month <= 2 and f.rel in ("this",):
-                    year = ry
+            else:  # seasons ordered by their first month: SP SU FA WI (December starts winter)
+                order = ["SP", "SU", "FA", "WI"]
+                year = _pick_year((order.index(f.season),), (order.index(rs),), ry, f.rel, tense)
         elif f.quarter:
             # quarters without a year are reported on: the latest such quarter, unless "next"
-            year = _pick_year((f.quarter,), ((r.month - 1) // 3 + 1,), r.year, f.rel or "past_or_now", None)
+            cur_q = (r.month - 1) // 3 + 1
+            if f.rel is None:  # reported quarters: this year's up to the next one, else last year's
+                year = r.year if f.quarter <= cur_q + 1 else r.year - 1
+            else:
+                year = _pick_year((f.quarter,), (cur_q,), r.year, f.rel, tense)
         elif f.half:
             year = _pick_year((f.half,), (1 if r.month <= 6 else 2,), r.year, f.rel or "past_or_now", None)
         elif f.holiday:
@@ -334,10 +337,6 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
     return unresolved_value(f), "unresolved"
 
 
-def _finer(a: str, b: str) -> str:
-    return a if _GRAN_RANK.get(a, 9) <= _GRAN_RANK.get(b, 9) else b
-
-
 def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = None) -> Resolved:
     """Resolve frame ``f`` into a TIMEX3 value (see module docstring for ``ref`` and ``last``)."""
     if f.kind == "value":
@@ -372,6 +371,8 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
             return Resolved("DATE", v, ref.source if ref else "unresolved", f.mod)
         unit = f.unit or "Y"
         gran = _UNIT_GRAN.get(unit, "year")
+        if gran in ("decade", "century"):
+            gran = "year"  # "a decade ago" is a year, not a decade
         n = f.n
         if not float(n).is_integer():
             if unit == "Y":
@@ -392,16 +393,21 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
             return Resolved("DATE", value_at(shift(ref.day, "Y", -1), f.gran or "year"), ref.source, f.mod)
         if f.anchor == "narrative" and last is not None:
             base, src = last.start, last.source
-            gran = _finer(last.gran, gran) if last.gran not in ("decade", "century") else gran
-            if gran == "time":
-                gran = "day"
+            if last.gran in ("day", "time") and unit in ("D", "W", "H", "MIN", "S"):
+                gran = "day"  # "a week later" after a day is a day
+            elif last.gran == "quarter" and unit in ("Y", "Q"):
+                gran = "quarter"  # "a year earlier" after a quarter is that quarter a year back
         else:
             need = "day" if gran in ("day", "week") else "month" if gran in ("month", "quarter") else "year"
             if not _need(ref, need):
                 return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
             assert ref is not None
             base, src = ref.day, ref.source
-        d = shift(base, unit, int(n))
+        if unit in ("H", "MIN", "S"):  # hours from the reference day's noon
+            secs = {"H": 3600, "MIN": 60, "S": 1}[unit] * n
+            d = (datetime.combine(base, time(12)) + timedelta(seconds=secs)).date()
+        else:
+            d = shift(base, unit, int(n))
         return Resolved("DATE" if f.type == "TIME" else f.type, value_at(d, gran), src, f.mod)
     if f.kind == "anaphoric":
         unit = f.unit or "D"
