@@ -10,25 +10,62 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
 
 from dateline.lexicon import word_set
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
-LSH_THRESHOLD = 0.5
+# LSH: 64 bands of 2 MinHash rows. A pair with shingle Jaccard J becomes a candidate with
+# probability 1 - (1 - J^2)^64: 0.9997 at J = 0.35 (a copy padded to 2.5x its length still clears
+# containment), 0.47 at J = 0.1. Candidates are then screened on the signatures (vectorised)
+# and verified on the exact shingle sets.
+LSH_BANDS = 64
+LSH_ROWS = 2
+# A bucket of equal band keys larger than this is not expanded into all its pairs: its members are
+# sorted in a band-specific pseudo-random order and each is paired with the next LSH_WINDOW
+# (sorted neighbourhood). A true cluster stays connected (every member meets its neighbours) and
+# work stays linear in the number of articles.
+LSH_WINDOW = 16
 # A candidate pair is a near-duplicate when either figure clears its bar: Jaccard catches
-# light edits, containment catches a copy trimmed or padded with an extra paragraph.
+# light edits, containment catches a copy trimmed or padded with an extra paragraph. Containment
+# only counts when the shorter text is at least MIN_SIZE_RATIO of the longer one: a two-line
+# brief quoted inside a long round-up is not a copy of it.
 NEAR_JACCARD = 0.8
 NEAR_CONTAINMENT = 0.9
-MAX_BLOCK = 400
+MIN_SIZE_RATIO = 0.4
+# Signature screen: drop a candidate whose MinHash estimate of Jaccard is this far below the
+# least Jaccard the exact test could accept for its two sizes (about 5 standard errors at 128 perms).
+SCREEN_MARGIN = 0.2
+_CHUNK_SHINGLES = 16384
+_VERIFY_PAIRS = 4096
 
-_WIRE_TAG = re.compile(r"^\s*(?:[A-Z][A-Za-z .,]{0,40})?\((?:AP|AFP|Reuters|UPI|dpa|Xinhua|Bloomberg)\)\s*[-—–]*\s*", re.I)
+_AGENCIES = "AP|AFP|Reuters|UPI|dpa|Xinhua|Bloomberg|ANSA|EFE|PTI|IANS|Kyodo|Yonhap|APA|Anadolu|CNA|Bernama"
+# An agency dateline or credit at the start of a paragraph: "LONDON (Reuters) -", "(AP) —",
+# "KUALA LUMPUR, April 1 (AFP) -".
+_WIRE_TAG = re.compile(
+    r"^[ \t]*(?:[A-Z][\w .,'’/-]{0,60}?)?\((?:" + _AGENCIES + r")\)[ \t]*(?:[-—–:]+|--)?[ \t]*",
+    re.I | re.M,
+)
+_AGENCY = re.compile(rf"\((?:{_AGENCIES})\)", re.I)
 _NON_WORD = re.compile(r"[^\w\s]+")
+# ASCII fast path of _NON_WORD: punctuation to spaces (\w is [A-Za-z0-9_] there), keeping _MARK.
+_ASCII_PUNCT = str.maketrans({c: " " for c in map(chr, range(1, 128)) if not (c.isalnum() or c == "_" or c.isspace())})
 _WORDS = re.compile(r"\w+")
+# Shingles never cross a sentence (or paragraph) boundary: a copy with its sentences reordered
+# keeps its shingle set. The split need not be linguistically exact, only the same on every copy.
+_SENTENCE_END = re.compile(r"[.!?;:]+[\"'”’)\]]*(?=\s)|\n\s*\n")
+
+_M64 = (1 << 64) - 1
+_rng = np.random.default_rng(20240301)
+_PERM_A = (_rng.integers(1, 1 << 63, NUM_PERM, dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
+_PERM_B = _rng.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64)
+_WORD_MIX = (_rng.integers(1, 1 << 63, SHINGLE_WORDS, dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
+del _rng
 
 
 class _UnionFind:
@@ -59,10 +96,8 @@ class _UnionFind:
 
 
 def normalize_text(text: str) -> str:
-    """Case-folded, accent-stable, punctuation-free, whitespace-collapsed text, without a wire-service tag."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _WIRE_TAG.sub("", text)
-    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+    """Case-folded, accent-stable, punctuation-free, whitespace-collapsed text, without wire-service tags."""
+    return " ".join(t for t in _tokens(text) if t != _MARK)
 
 
 def content_hash(text: str) -> str:
@@ -70,17 +105,169 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(normalize_text(text).encode()).hexdigest()[:16]
 
 
+_MARK = "\x00"  # sentence boundary token in normalised token streams
+_NON_WORD_KEEP_MARK = re.compile(r"[^\w\s\x00]+")
+_P = 0x100000001B3  # odd multiplier of the byte-polynomial word hash
+_P_INV = pow(_P, -1, 1 << 64)
+_CHUNK_BYTES = 1 << 20
+
+
+def _strip_wire_tags(text: str) -> str:
+    return _WIRE_TAG.sub("", text) if _AGENCY.search(text) else text
+
+
+def _tokens(text: str) -> list[str]:
+    """Normalised words of ``text`` (as :func:`normalize_text`) with ``_MARK`` between sentences."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = _SENTENCE_END.sub(f" {_MARK} ", _strip_wire_tags(text.replace(_MARK, "")))
+    if text.isascii():
+        return text.casefold().translate(_ASCII_PUNCT).split()
+    return _NON_WORD_KEEP_MARK.sub(" ", text.casefold()).split()
+
+
+def _sentence_words(text: str) -> list[list[str]]:
+    out: list[list[str]] = [[]]
+    for t in _tokens(text):
+        if t == _MARK:
+            out.append([])
+        else:
+            out[-1].append(t)
+    return [s for s in out if s]
+
+
 def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
-    words = normalize_text(text).split()
-    if len(words) <= k:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+    """Word k-shingles of the normalised text, within sentences (a sentence shorter than k is one shingle)."""
+    out: set[str] = set()
+    for words in _sentence_words(text):
+        if len(words) <= k:
+            out.add(" ".join(words))
+        else:
+            out.update(" ".join(words[i : i + k]) for i in range(len(words) - k + 1))
+    return out
 
 
-def _minhash(sh: set[str]) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, seed=1)
-    m.update_batch([s.encode() for s in sorted(sh)])
-    return m
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser (in place)."""
+    h ^= h >> np.uint64(30)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(0x94D049BB133111EB)
+    h ^= h >> np.uint64(31)
+    return h
+
+
+def _hash_token_streams(streams: Sequence[list[str]], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle hashes of several token streams at once: ``(hashes, offsets)``, where stream ``i``'s
+    sorted unique hashes are ``hashes[offsets[i]:offsets[i + 1]]``. Words are hashed as byte
+    polynomials over one buffer (prefix sums, no Python loop per word)."""
+    counts = [len(t) for t in streams]
+    ndocs = len(streams)
+    offsets = np.zeros(ndocs + 1, dtype=np.int64)
+    if not sum(counts):
+        return np.empty(0, dtype=np.uint64), offsets
+    buf = np.frombuffer(" ".join(" ".join(t) for t in streams if t).encode(), dtype=np.uint8)
+    n_bytes = len(buf)
+    pw = np.full(n_bytes, _P, dtype=np.uint64)
+    pw[0] = 1
+    pw = np.cumprod(pw)
+    inv = np.full(n_bytes + 1, _P_INV, dtype=np.uint64)
+    inv[0] = 1
+    inv = np.cumprod(inv)
+    pref = np.zeros(n_bytes + 1, dtype=np.uint64)
+    np.cumsum((buf.astype(np.uint64) + np.uint64(1)) * pw, out=pref[1:])
+    spaces = np.flatnonzero(buf == 32)
+    starts = np.concatenate([[0], spaces + 1])
+    ends = np.concatenate([spaces, [n_bytes]])
+    words = (pref[ends] - pref[starts]) * inv[starts]
+    doc = np.repeat(np.arange(ndocs), counts)
+    mark = buf[starts] == 0
+    first = np.zeros(len(words), dtype=bool)
+    first[np.concatenate([[0], np.cumsum([c for c in counts if c])[:-1]])] = True
+    sid = np.cumsum(mark | first)
+    keep = ~mark
+    w, sid, doc = words[keep], sid[keep], doc[keep]
+    n = len(w)
+    wpad = np.concatenate([w, np.zeros(k - 1, dtype=np.uint64)])
+    spad = np.concatenate([sid, np.full(k - 1, -1)])
+    acc = np.zeros(n, dtype=np.uint64)
+    for j in range(k):
+        acc += np.where(spad[j : j + n] == sid, wpad[j : j + n] * _WORD_MIX[j], np.uint64(0))
+    full = spad[k - 1 : k - 1 + n] == sid
+    sent_start = np.flatnonzero(np.concatenate([[True], sid[1:] != sid[:-1]]))
+    sent_len = np.diff(np.concatenate([sent_start, [n]]))
+    short = np.zeros(n, dtype=bool)
+    short[sent_start[sent_len < k]] = True
+    sel = full | short
+    h, d = _mix(acc[sel]), doc[sel]
+    order = np.lexsort((h, d))
+    h, d = h[order], d[order]
+    uniq = np.concatenate([[True], (h[1:] != h[:-1]) | (d[1:] != d[:-1])])
+    h, d = h[uniq], d[uniq]
+    offsets[1:] = np.cumsum(np.bincount(d, minlength=ndocs))
+    return h, offsets
+
+
+def shingle_hashes(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
+    """The shingles of :func:`shingles` as sorted unique 64-bit hashes (stable across processes)."""
+    return _hash_token_streams([_tokens(text)], k)[0]
+
+
+def _signatures(hashes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """``(len(offsets) - 1, NUM_PERM)`` uint32 MinHash signatures of the sets ``hashes[offsets[i]:offsets[i+1]]``."""
+    ndocs = len(offsets) - 1
+    sig = np.full((ndocs, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
+    i = 0
+    while i < ndocs:
+        j = i + 1
+        while j < ndocs and offsets[j + 1] - offsets[i] <= _CHUNK_SHINGLES:
+            j += 1
+        lo, hi = offsets[i], offsets[j]
+        if hi > lo:
+            perm = ((hashes[lo:hi, None] * _PERM_A[None, :] + _PERM_B[None, :]) >> np.uint64(32)).astype(np.uint32)
+            local = offsets[i:j] - lo
+            nonempty = np.flatnonzero(offsets[i + 1 : j + 1] > offsets[i:j])
+            sig[i + nonempty] = np.minimum.reduceat(perm, local[nonempty], axis=0)
+        i = j
+    return sig
+
+
+def minhash_signatures(hash_sets: Sequence[np.ndarray]) -> np.ndarray:
+    """``(len(hash_sets), NUM_PERM)`` uint32 MinHash signatures of shingle-hash sets."""
+    offsets = np.concatenate([[0], np.cumsum([len(h) for h in hash_sets])]).astype(np.int64)
+    allh = np.concatenate(list(hash_sets)) if len(hash_sets) else np.empty(0, dtype=np.uint64)
+    return _signatures(allh.astype(np.uint64), offsets)
+
+
+def _candidate_pairs(sig: np.ndarray) -> np.ndarray:
+    """Index pairs ``(i, j)``, ``i < j``, that share a band of their signatures (sorted, unique)."""
+    n = len(sig)
+    found = []
+    idx = np.arange(n, dtype=np.int64)
+    for b in range(LSH_BANDS):
+        cols = sig[:, b * LSH_ROWS : (b + 1) * LSH_ROWS].astype(np.uint64)
+        key = cols[:, 0] << np.uint64(32) | cols[:, 1] if LSH_ROWS == 2 else cols[:, 0]
+        tiebreak = (idx.astype(np.uint64) * _PERM_A[b] + _PERM_B[b]) >> np.uint64(1)
+        order = np.lexsort((tiebreak, key))
+        skey = key[order]
+        for d in range(1, min(LSH_WINDOW, n - 1) + 1):
+            same = skey[d:] == skey[:-d]
+            if not same.any():
+                break
+            a, c = order[:-d][same], order[d:][same]
+            found.append(np.minimum(a, c) * n + np.maximum(a, c))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate(found))
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def _min_jaccard(sa: np.ndarray, sb: np.ndarray) -> np.ndarray:
+    """Least Jaccard a pair of sets of sizes ``sa``, ``sb`` can have and still pass the exact test."""
+    small, large = np.minimum(sa, sb), np.maximum(sa, sb)
+    inter = NEAR_CONTAINMENT * small
+    by_containment = np.where(small >= MIN_SIZE_RATIO * large, inter / np.maximum(small + large - inter, 1), 1.0)
+    return np.minimum(NEAR_JACCARD, by_containment)
 
 
 def _metadata_rank(row: dict) -> tuple:
@@ -101,64 +288,110 @@ def find_duplicate_articles(articles: Sequence[dict]) -> list[dict]:
     ``title`` decide which copy is canonical). Returns one row per article:
     ``article_id, canonical_id, duplicate_of`` (``None`` for the canonical one),
     ``method`` (``exact``/``near``/``None``) and ``similarity`` to the canonical copy.
+
+    Exact copies share a normalised-text hash. Near copies: MinHash signatures of
+    sentence-bounded word 5-shingles, LSH banding by sorting band keys (no all-pairs),
+    a screen on the signatures, then exact Jaccard >= 0.8 or containment >= 0.9.
+    Memory beyond the input is ``NUM_PERM`` uint32 per distinct text; shingle sets are
+    rebuilt only for the texts that have a candidate.
     """
     by_id = {r["article_id"]: r for r in articles}
     uf = _UnionFind()
-    hashes = {aid: content_hash(r["text"]) for aid, r in by_id.items()}
+    hashes: dict[str, str] = {}
     first_of_hash: dict[str, str] = {}
+    reps: list[str] = []
+    sig_parts: list[np.ndarray] = []
+    size_parts: list[np.ndarray] = []
+    batch: list[list[str]] = []
+    batch_bytes = 0
+
+    def flush() -> None:
+        nonlocal batch, batch_bytes
+        if batch:
+            h, off = _hash_token_streams(batch, SHINGLE_WORDS)
+            sig_parts.append(_signatures(h, off))
+            size_parts.append(np.diff(off))
+        batch, batch_bytes = [], 0
+
+    # One pass in id order: normalise once for both the exact hash and the shingles of each new text.
     for aid in sorted(by_id):
-        h = hashes[aid]
+        toks = _tokens(by_id[aid]["text"] or "")
+        words = [t for t in toks if t != _MARK]
+        h = hashlib.sha1(" ".join(words).encode()).hexdigest()[:16]
+        hashes[aid] = h
         if h in first_of_hash:
             uf.union(first_of_hash[h], aid)
-        else:
-            first_of_hash[h] = aid
+            continue
+        first_of_hash[h] = aid
+        reps.append(aid)
+        batch.append(toks)
+        batch_bytes += sum(map(len, words)) + len(toks)
+        if batch_bytes >= _CHUNK_BYTES:
+            flush()
+    flush()
+    n = len(reps)
+    sig = np.concatenate(sig_parts) if sig_parts else np.empty((0, NUM_PERM), dtype=np.uint32)
+    sizes = np.concatenate(size_parts) if size_parts else np.empty(0, dtype=np.int64)
+    pairs = _candidate_pairs(sig) if n > 1 else np.empty((0, 2), dtype=np.int64)
+    if len(pairs):
+        pairs = pairs[(sizes[pairs[:, 0]] > 0) & (sizes[pairs[:, 1]] > 0)]
+    if len(pairs):
+        est = (sig[pairs[:, 0]] == sig[pairs[:, 1]]).mean(axis=1)
+        pairs = pairs[est >= _min_jaccard(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) - SCREEN_MARGIN]
+    # Exact test, a block of candidate pairs at a time: only those texts' shingle sets are in memory.
+    for lo in range(0, len(pairs), _VERIFY_PAIRS):
+        block = pairs[lo : lo + _VERIFY_PAIRS]
+        need = np.unique(block).tolist()
+        h, off = _hash_token_streams([_tokens(by_id[reps[i]]["text"] or "") for i in need], SHINGLE_WORDS)
+        sets = {i: h[off[x] : off[x + 1]] for x, i in enumerate(need)}
+        for i, j in block.tolist():
+            if _similarity(sets[i], sets[j]) is not None:
+                uf.union(reps[i], reps[j])
 
-    reps = sorted(first_of_hash.values())
-    sh = {aid: shingles(by_id[aid]["text"]) for aid in reps}
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    mh = {}
-    for aid in reps:
-        mh[aid] = _minhash(sh[aid])
-        lsh.insert(aid, mh[aid])
-    for aid in reps:
-        for other in lsh.query(mh[aid]):
-            if other <= aid:
-                continue
-            if _similarity(sh[aid], sh[other]) is not None:
-                uf.union(aid, other)
-
+    groups = uf.groups(by_id)
+    canon = {root: min((by_id[m] for m in members), key=_metadata_rank)["article_id"] for root, members in groups.items()}
+    near = [(m, canon[r]) for r, members in groups.items() for m in members if hashes[m] != hashes[canon[r]]]
+    sims: dict[str, float] = {}
+    for lo in range(0, len(near), _VERIFY_PAIRS):
+        block = near[lo : lo + _VERIFY_PAIRS]
+        need = sorted({x for pair in block for x in pair})
+        h, off = _hash_token_streams([_tokens(by_id[a]["text"] or "") for a in need], SHINGLE_WORDS)
+        sets = {a: h[off[x] : off[x + 1]] for x, a in enumerate(need)}
+        for m, c in block:
+            sims[m] = _jaccard(sets[m], sets[c])
     rows: list[dict] = []
-    for members in uf.groups(by_id).values():
-        canonical = min((by_id[m] for m in members), key=_metadata_rank)["article_id"]
-        canon_sh = None
-        for m in sorted(members):
+    for root, members in groups.items():
+        canonical = canon[root]
+        for m in members:
             if m == canonical:
                 rows.append(dict(article_id=m, canonical_id=m, duplicate_of=None, method=None, similarity=1.0))
-                continue
-            if hashes[m] == hashes[canonical]:
-                method, sim = "exact", 1.0
+            elif m in sims:
+                rows.append(dict(article_id=m, canonical_id=canonical, duplicate_of=canonical, method="near", similarity=sims[m]))
             else:
-                canon_sh = canon_sh if canon_sh is not None else shingles(by_id[canonical]["text"])
-                method = "near"
-                sim = _jaccard(shingles(by_id[m]["text"]), canon_sh)
-            rows.append(dict(article_id=m, canonical_id=canonical, duplicate_of=canonical, method=method, similarity=sim))
+                rows.append(dict(article_id=m, canonical_id=canonical, duplicate_of=canonical, method="exact", similarity=1.0))
     rows.sort(key=lambda r: r["article_id"])
     return rows
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    if not a or not b:
+def _intersection(a: np.ndarray, b: np.ndarray) -> int:
+    return len(np.intersect1d(a, b, assume_unique=True))
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    if not len(a) or not len(b):
         return 0.0
-    return round(len(a & b) / len(a | b), 4)
+    inter = _intersection(a, b)
+    return round(inter / (len(a) + len(b) - inter), 4)
 
 
-def _similarity(a: set[str], b: set[str]) -> float | None:
-    """Jaccard of two shingle sets when they are near-duplicates, else ``None``."""
-    if not a or not b:
+def _similarity(a: np.ndarray, b: np.ndarray) -> float | None:
+    """Jaccard of two shingle-hash sets when they are near-duplicates, else ``None``."""
+    if not len(a) or not len(b):
         return None
-    inter = len(a & b)
-    jac = inter / len(a | b)
-    cont = inter / min(len(a), len(b))
+    inter = _intersection(a, b)
+    jac = inter / (len(a) + len(b) - inter)
+    small, large = min(len(a), len(b)), max(len(a), len(b))
+    cont = inter / small if small >= MIN_SIZE_RATIO * large else 0.0
     return jac if jac >= NEAR_JACCARD or cont >= NEAR_CONTAINMENT else None
 
 
@@ -169,6 +402,18 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _WORDS.findall(text.casefold()) if w not in stop and not w.isdigit() and len(w) > 2}
 
 
+# Granularities at which a shared date says little (a year holds thousands of events): there
+# two events must agree on an actor and the trigger and some clause words, or on most words.
+COARSE_GRANULARITIES = frozenset({"year", "half", "decade", "century"})
+# Blocks larger than this are not expanded into all their pairs: members are sorted by
+# (trigger, actors, clause words) and each is compared with the next EVENT_WINDOW.
+MAX_EVENT_BLOCK = 48
+EVENT_WINDOW = 16
+# Content words per event used as blocking keys (the smallest by hash: a min-wise sample, so two
+# clauses sharing most words share one of these with high probability).
+WORD_KEYS = 4
+
+
 def _same_event(a: dict, b: dict, words: dict[str, set[str]]) -> bool:
     wa, wb = words[a["event_id"]], words[b["event_id"]]
     jac = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
@@ -176,16 +421,35 @@ def _same_event(a: dict, b: dict, words: dict[str, set[str]]) -> bool:
     actors_b = {x.casefold() for x in b.get("actors") or []}
     shared_actor = bool(actors_a & actors_b)
     same_trigger = bool(a.get("trigger")) and a.get("trigger") == b.get("trigger")
+    if a.get("granularity") in COARSE_GRANULARITIES:
+        return (shared_actor and same_trigger and jac >= 0.25) or jac >= 0.5
     if shared_actor and (same_trigger or jac >= 0.25):
         return True
     return jac >= 0.5
 
 
-def _blocks(event: dict) -> set[tuple]:
-    keys = {(event["value"], "a", x.casefold()) for x in event.get("actors") or []}
-    if event.get("trigger"):
-        keys.add((event["value"], "t", event["trigger"]))
-    return keys or {(event["value"], "-", "")}
+def _date_key(e: dict) -> tuple:
+    """Events can only match inside one date key: the same day (a time of day counts as its day),
+    else the same granularity and interval."""
+    gran = e.get("granularity")
+    if gran in ("day", "time"):
+        return ("day", e["start_date"])
+    return (gran, e["start_date"], e["end_date"])
+
+
+def _event_keys(e: dict, words: set[str]) -> set[tuple]:
+    dk = _date_key(e)
+    keys = {(dk, "a", x.casefold()) for x in e.get("actors") or []}
+    if e.get("trigger"):
+        keys.add((dk, "t", e["trigger"]))
+    for w in sorted(words, key=lambda w: zlib.crc32(w.encode()))[:WORD_KEYS]:
+        keys.add((dk, "w", w))
+    return keys or {(dk, "-", "")}
+
+
+def _neighbour_order(e: dict, words: set[str]) -> tuple:
+    actors = sorted(x.casefold() for x in e.get("actors") or [])
+    return (e.get("trigger") or "", actors, sorted(words), e["event_id"])
 
 
 def _description_rank(e: dict) -> tuple:
@@ -196,9 +460,13 @@ def _description_rank(e: dict) -> tuple:
 def cluster_events(events: Sequence[dict]) -> list[dict]:
     """Merge events that report the same thing at the same date into timeline rows.
 
-    Two events are candidates only when they share a TIMEX3 value and an actor or a
-    trigger (blocking keeps this linear in practice); they merge when they share an
-    actor and a trigger or enough clause words, or their clauses are very similar.
+    Two events are candidates only when their dates fall in one date key (the same day,
+    a time of day counting as its day; else the same granularity and interval) and they
+    share an actor, the trigger or one of a few min-hashed clause words. Blocks up to
+    ``MAX_EVENT_BLOCK`` are compared all-pairs, larger ones by sorted neighbourhood, so the
+    work is linear in the number of events. They merge when they share an actor and the
+    trigger or enough clause words, or their clauses are very similar (stricter at year
+    and coarser granularities).
     Each row carries ``source_count`` (distinct articles), ``sources``, ``event_ids``,
     ``first_reported`` and the best-described clause as ``description``.
     """
@@ -207,16 +475,31 @@ def cluster_events(events: Sequence[dict]) -> list[dict]:
     words = {eid: _content_words(e["clause"]) for eid, e in by_id.items()}
     blocks: dict[tuple, list[str]] = defaultdict(list)
     for eid in sorted(by_id):
-        for key in _blocks(by_id[eid]):
+        for key in _event_keys(by_id[eid], words[eid]):
             blocks[key].append(eid)
     uf = _UnionFind()
-    for members in blocks.values():
-        if len(members) > MAX_BLOCK:
-            members = members[:MAX_BLOCK]
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if uf.find(a) != uf.find(b) and _same_event(by_id[a], by_id[b], words):
-                    uf.union(a, b)
+    checked: set[tuple[str, str]] = set()
+
+    def compare(a: str, b: str) -> None:
+        pair = (a, b) if a < b else (b, a)
+        if pair in checked:
+            return
+        checked.add(pair)
+        if uf.find(a) != uf.find(b) and _same_event(by_id[a], by_id[b], words):
+            uf.union(a, b)
+
+    for key in sorted(blocks, key=repr):
+        members = blocks[key]
+        if len(members) <= MAX_EVENT_BLOCK:
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    compare(a, b)
+        else:  # sorted neighbourhood: similar events sort next to each other
+            members = sorted(members, key=lambda m: _neighbour_order(by_id[m], words[m]))
+            for i, a in enumerate(members):
+                for b in members[i + 1 : i + 1 + EVENT_WINDOW]:
+                    compare(a, b)
+    checked.clear()
     rows = []
     for members in uf.groups(sorted(by_id)).values():
         evs = [by_id[m] for m in members]
