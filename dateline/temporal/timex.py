@@ -8,7 +8,7 @@ from datetime import date, timedelta
 __all__ = ["TIMEX_VALUE_RE", "is_timex_value", "granularity_of", "interval_of", "iso_week_start"]
 
 _DATE_PART = (
-    r"(?:\d{2}|\d{3}|[\dX]{4}"
+    r"(?:[\dX]{2}|[\dX]{3}|[\dX]{4}"
     r"(?:-(?:(?:[\dX]{2}(?:-[\dX]{2})?)|SP|SU|FA|WI|Q[1-4X]|H[12X]|W[\dX]{2}(?:-(?:[1-7X]|WE))?))?)"
 )
 _TIME_PART = r"(?:T(?:MO|AF|EV|NI|MI|DT|\d{2}(?::\d{2}(?::\d{2})?)?))"
