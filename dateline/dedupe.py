@@ -397,9 +397,12 @@ def _similarity(a: np.ndarray, b: np.ndarray) -> float | None:
 
 # --- events ---------------------------------------------------------------------------------
 
-def _content_words(text: str) -> set[str]:
+def _content_words(text: str, date_phrase: str | None = None) -> set[str]:
     stop = word_set("stopwords.txt")
-    return {w for w in _WORDS.findall(text.casefold()) if w not in stop and not w.isdigit() and len(w) > 2}
+    words = {w for w in _WORDS.findall(text.casefold()) if w not in stop and not w.isdigit() and len(w) > 2}
+    if date_phrase:
+        words -= set(_WORDS.findall(date_phrase.casefold()))
+    return words
 
 
 # Granularities at which a shared date says little (a year holds thousands of events): there
@@ -414,18 +417,39 @@ EVENT_WINDOW = 16
 WORD_KEYS = 4
 
 
-def _same_event(a: dict, b: dict, words: dict[str, set[str]]) -> bool:
+def _event_words(e: dict) -> set[str]:
+    """Content words of the clause without its date phrase; a clause too short to say what
+    happened ("officials said Wednesday") is described by its whole sentence."""
+    words = _content_words(e["clause"], e.get("mention_text"))
+    if len(words) < 3 and e.get("sentence"):
+        words = _content_words(e["sentence"], e.get("mention_text"))
+    return words
+
+
+def _event_score(a: dict, b: dict, words: dict[str, set[str]]) -> float | None:
+    """How alike two events are (higher is closer) when they report the same thing, else ``None``.
+
+    Clause words exclude the date phrase (the dates already agree). A shared actor with the
+    same trigger or some shared words is enough; without a shared actor the clauses must share
+    most words (at least three), more so when both name actors and none in common.
+    """
     wa, wb = words[a["event_id"]], words[b["event_id"]]
-    jac = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+    inter = len(wa & wb)
+    jac = inter / len(wa | wb) if wa and wb else 0.0
     actors_a = {x.casefold() for x in a.get("actors") or []}
     actors_b = {x.casefold() for x in b.get("actors") or []}
     shared_actor = bool(actors_a & actors_b)
     same_trigger = bool(a.get("trigger")) and a.get("trigger") == b.get("trigger")
+    score = jac + 0.5 * shared_actor + 0.25 * same_trigger
     if a.get("granularity") in COARSE_GRANULARITIES:
-        return (shared_actor and same_trigger and jac >= 0.25) or jac >= 0.5
-    if shared_actor and (same_trigger or jac >= 0.25):
-        return True
-    return jac >= 0.5
+        ok = (shared_actor and same_trigger and jac >= 0.25) or (jac >= 0.5 and inter >= 3)
+    elif shared_actor:
+        ok = same_trigger or jac >= 0.25
+    elif actors_a and actors_b:
+        ok = jac >= 0.6 and inter >= 3
+    else:
+        ok = jac >= 0.5 and inter >= 3
+    return score if ok else None
 
 
 def _date_key(e: dict) -> tuple:
@@ -472,21 +496,19 @@ def cluster_events(events: Sequence[dict]) -> list[dict]:
     """
     dated = [e for e in events if e.get("start_date") is not None]
     by_id = {e["event_id"]: e for e in dated}
-    words = {eid: _content_words(e["clause"]) for eid, e in by_id.items()}
+    words = {eid: _event_words(e) for eid, e in by_id.items()}
     blocks: dict[tuple, list[str]] = defaultdict(list)
     for eid in sorted(by_id):
         for key in _event_keys(by_id[eid], words[eid]):
             blocks[key].append(eid)
-    uf = _UnionFind()
-    checked: set[tuple[str, str]] = set()
+    scored: dict[tuple[str, str], float] = {}
 
     def compare(a: str, b: str) -> None:
         pair = (a, b) if a < b else (b, a)
-        if pair in checked:
+        if pair in scored or by_id[a]["article_id"] == by_id[b]["article_id"]:
             return
-        checked.add(pair)
-        if uf.find(a) != uf.find(b) and _same_event(by_id[a], by_id[b], words):
-            uf.union(a, b)
+        score = _event_score(by_id[a], by_id[b], words)
+        scored[pair] = -1.0 if score is None else score
 
     for key in sorted(blocks, key=repr):
         members = blocks[key]
@@ -499,7 +521,22 @@ def cluster_events(events: Sequence[dict]) -> list[dict]:
             for i, a in enumerate(members):
                 for b in members[i + 1 : i + 1 + EVENT_WINDOW]:
                     compare(a, b)
-    checked.clear()
+    # Merge the closest pairs first; never put two events of one article in one row (an article
+    # states each event once at a date; two dated clauses of it are two events). The order is a
+    # total order on (score, ids), so the result does not depend on the input order.
+    uf = _UnionFind()
+    articles_of: dict[str, set[str]] = {eid: {e["article_id"]} for eid, e in by_id.items()}
+    for (a, b), score in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])):
+        if score < 0:
+            break
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb or articles_of[ra] & articles_of[rb]:
+            continue
+        uf.union(ra, rb)
+        root = uf.find(ra)
+        merged = articles_of.pop(ra) | articles_of.pop(rb)
+        articles_of[root] = merged
+    scored.clear()
     rows = []
     for members in uf.groups(sorted(by_id)).values():
         evs = [by_id[m] for m in members]

@@ -5,7 +5,17 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime
 
-from dateline.dedupe import cluster_events, content_hash, find_duplicate_articles, normalize_text
+import numpy as np
+import pytest
+
+from dateline.dedupe import (
+    cluster_events,
+    content_hash,
+    find_duplicate_articles,
+    normalize_text,
+    shingle_hashes,
+    shingles,
+)
 
 BODY = (
     "The central bank raised its main interest rate by a quarter point on Thursday, the third increase this "
@@ -123,3 +133,176 @@ def test_event_clustering_is_order_independent() -> None:
     expected = cluster_events(events)
     assert cluster_events(list(reversed(events))) == expected
     assert cluster_events(events) == expected
+
+
+# --- syndication variants, table-driven ---------------------------------------------------------
+
+PARAS = [
+    "The central bank raised its main interest rate by a quarter point on Thursday, the third increase this year, "
+    "citing stubborn inflation in services and a tight labour market.",
+    "The governor said further moves would depend on data. Markets had expected the decision after strong wage "
+    "figures last week.",
+    "Analysts said the bank was likely to pause in the summer while it assessed the effect on mortgages. "
+    "The currency rose half a percent against the dollar after the announcement, and bond yields climbed.",
+    "Opposition politicians criticised the move, saying households were already struggling with energy bills. "
+    "A government spokesman declined to comment on the decision.",
+]
+ORIGINAL = "\n\n".join(PARAS)
+FILLER = ("Separately, the statistics office said retail sales fell for a second month in February as shoppers "
+          "cut back on clothing and furniture.")
+_sentences = [s + "." for p in PARAS for s in p.rstrip(".").split(". ")]
+
+
+@pytest.mark.parametrize(
+    "variant, duplicate",
+    [
+        ("Rates up again as inflation bites\n\n" + ORIGINAL, True),  # retitled
+        ("\n\n".join(PARAS[:-1]), True),  # trimmed last paragraph
+        (" ".join(_sentences[1::2] + _sentences[0::2]), True),  # sentences reordered
+        ("\n\n".join(PARAS[:2] + [FILLER] + PARAS[2:]), True),  # a paragraph inserted
+        ("LONDON (Reuters) - " + ORIGINAL + "\n\n(Reporting by Anna Berg; editing by Tom Hughes)", True),
+        ("FRANKFURT, March 7 (AFP) -- " + ORIGINAL, True),  # dated wire dateline
+        ("(AP) — " + ORIGINAL.upper(), True),
+        (OTHER, False),
+        (PARAS[0], False),  # a one-paragraph brief is not a copy of the whole story
+        (PARAS[0] + "\n\n" + OTHER, False),
+    ],
+    ids=["retitled", "trimmed", "reordered", "inserted", "wire+credit", "dated-dateline", "ap-upper", "other",
+         "brief", "brief+other"],
+)
+def test_syndication_variants(variant: str, duplicate: bool) -> None:
+    rows = _by_id(find_duplicate_articles([art("orig", ORIGINAL, published=True), art("copy", variant)]))
+    assert (rows["copy"]["duplicate_of"] == "orig") is duplicate
+    assert rows["orig"]["duplicate_of"] is None
+
+
+def test_reordering_sentences_keeps_the_shingle_set() -> None:
+    reordered = " ".join(_sentences[1::2] + _sentences[0::2])
+    assert shingles(reordered) == shingles(ORIGINAL)
+    assert len(shingle_hashes(ORIGINAL)) == len(shingles(ORIGINAL))
+    assert np.array_equal(shingle_hashes(reordered), shingle_hashes(ORIGINAL))
+
+
+def _corpus(n: int = 60) -> list[dict]:
+    rng = random.Random(3)
+    vocab = ("market bank rate minister talks storm river court police union strike vote budget oil port "
+             "election troops summit ceasefire harvest flood bridge airline profit shares").split()
+    rows = []
+    for i in range(n):
+        words = [rng.choice(vocab) for _ in range(120)]
+        text = ". ".join(" ".join(words[j : j + 12]) for j in range(0, 120, 12)) + "."
+        rows.append(art(f"s{i:03d}", text, published=i % 3 == 0))
+        if i % 4 == 0:
+            rows.append(art(f"s{i:03d}-wire", "(Reuters) - " + text, published=True))
+        if i % 5 == 0:
+            rows.append(art(f"s{i:03d}-cut", text.rsplit(". ", 2)[0] + ".", url="https://x.example"))
+    return rows
+
+
+def test_article_dedupe_is_order_independent_and_idempotent_at_scale() -> None:
+    rows = _corpus()
+    expected = find_duplicate_articles(rows)
+    assert find_duplicate_articles(rows) == expected
+    rng = random.Random(11)
+    for _ in range(3):
+        shuffled = rows[:]
+        rng.shuffle(shuffled)
+        assert find_duplicate_articles(shuffled) == expected
+    canon = {r["article_id"]: r["canonical_id"] for r in expected}
+    assert canon["s000-wire"] == canon["s000"] == canon["s000-cut"]
+    assert len({canon[f"s{i:03d}"] for i in range(60)}) == 60  # random texts stay apart
+
+
+def test_a_big_cluster_of_copies_stays_connected() -> None:
+    """More copies than the LSH window: sorted neighbourhood still links them all."""
+    rows = [art(f"c{i:03d}", f"Desk {i} filed this. " + BODY, published=i == 7) for i in range(80)]
+    rows += [art(f"d{i:03d}", BODY + f" Update {i}: the bank published minutes {i} later.") for i in range(20)]
+    out = find_duplicate_articles(rows)
+    assert {r["canonical_id"] for r in out} == {"c007"}
+
+
+# --- event clustering cases -----------------------------------------------------------------------
+
+def evg(eid: str, aid: str, clause: str, actors: list[str], trigger: str | None, value: str, gran: str,
+        start: str, end: str) -> dict:
+    return {
+        "event_id": eid, "article_id": aid, "clause": clause, "actors": actors, "trigger": trigger,
+        "value": value, "granularity": gran, "start_date": date.fromisoformat(start),
+        "end_date": date.fromisoformat(end), "confidence": 0.9, "published_at": None, "sentence": clause,
+    }
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        # a time of day matches a report of the same day
+        (("The ECB raised rates on Thursday", ["ECB"], "raised", "2024-03-07", "day", "2024-03-07", "2024-03-08"),
+         ("The ECB raised rates at 2 p.m. Thursday", ["ECB"], "raised", "2024-03-07T14:00", "time", "2024-03-07",
+          "2024-03-08"), True),
+        # another day is another event
+        (("The ECB raised rates on Thursday", ["ECB"], "raised", "2024-03-07", "day", "2024-03-07", "2024-03-08"),
+         ("The ECB raised rates on Friday", ["ECB"], "raised", "2024-03-08", "day", "2024-03-08", "2024-03-09"), False),
+        # a month and a day inside it have different granularities
+        (("The ECB raised rates in March", ["ECB"], "raised", "2024-03", "month", "2024-03-01", "2024-04-01"),
+         ("The ECB raised rates on Thursday", ["ECB"], "raised", "2024-03-07", "day", "2024-03-07", "2024-03-08"), False),
+        # same day, shared actor, different trigger but shared words
+        (("Rebels attacked the port of Hodeidah on Monday killing six", ["Hodeidah"], "attacked", "2024-03-04",
+          "day", "2024-03-04", "2024-03-05"),
+         ("Six people were killed on Monday when rebels shelled the port of Hodeidah", ["Hodeidah"], "killed",
+          "2024-03-04", "day", "2024-03-04", "2024-03-05"), True),
+        # same day and trigger, different actors: different events
+        (("the State Department said Tuesday", ["State Department"], "said", "2024-03-05", "day", "2024-03-05",
+          "2024-03-06"),
+         ("the Labor Department said Tuesday", ["Labor Department"], "said", "2024-03-05", "day", "2024-03-05",
+          "2024-03-06"), False),
+        # a year holds many events: a shared actor and trigger alone are not enough
+        (("Russia's trade with Pakistan doubled in 2005", ["Russia", "Pakistan"], "doubled", "2005", "year",
+          "2005-01-01", "2006-01-01"),
+         ("Trade between China and Russia reached 29 billion dollars in 2005", ["China", "Russia"], "reached", "2005",
+          "year", "2005-01-01", "2006-01-01"), False),
+    ],
+    ids=["time-in-day", "other-day", "month-vs-day", "paraphrase", "different-actors", "year-needs-more"],
+)
+def test_event_pairs(a: tuple, b: tuple, same: bool) -> None:
+    rows = cluster_events([evg("e1", "a1", *a[:3], *a[3:]), evg("e2", "a2", *b[:3], *b[3:])])
+    assert (len(rows) == 1) is same
+
+
+def test_two_events_of_one_article_stay_two_rows() -> None:
+    day = ("2024-03-04", "day", "2024-03-04", "2024-03-05")
+    rows = cluster_events([
+        evg("e1", "a1", "Ministers met in Paris on Monday", ["Paris"], "met", *day),
+        evg("e2", "a1", "Ministers met again in Paris on Monday evening", ["Paris"], "met", *day),
+        evg("e3", "a2", "Ministers met in Paris on Monday", ["Paris"], "met", *day),
+    ])
+    assert sorted(r["source_count"] for r in rows) == [1, 2]
+    assert all(len(set(r["sources"])) == len(r["event_ids"]) for r in rows)
+
+
+def _many_events() -> list[dict]:
+    day = ("2024-03-04", "day", "2024-03-04", "2024-03-05")
+    evs = []
+    for i in range(120):  # one event reported by 120 articles: a block far above MAX_EVENT_BLOCK
+        evs.append(evg(f"m{i:03d}", f"a{i:03d}", f"Ministers met in Paris on Monday to discuss aid {i % 3}",
+                       ["Paris"], "met", *day))
+    for i in range(60):  # unrelated events in the same Paris block
+        evs.append(evg(f"x{i:03d}", f"b{i:03d}", f"Storm number {i} flooded a suburb of Paris on Monday",
+                       ["Paris", f"Storm{i}"], "flooded", *day))
+    return evs
+
+
+def test_large_blocks_are_merged_by_sorted_neighbourhood() -> None:
+    rows = cluster_events(_many_events())
+    big = max(rows, key=lambda r: r["source_count"])
+    assert big["source_count"] == 120 and all(e.startswith("m") for e in big["event_ids"])
+
+
+def test_timeline_ids_are_order_independent_and_idempotent() -> None:
+    evs = _many_events()
+    expected = cluster_events(evs)
+    assert cluster_events(evs) == expected
+    rng = random.Random(5)
+    for _ in range(3):
+        shuffled = evs[:]
+        rng.shuffle(shuffled)
+        assert cluster_events(shuffled) == expected
