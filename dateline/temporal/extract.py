@@ -96,6 +96,8 @@ def _words(name: str) -> frozenset[str]:
 
 
 _WORD_BEFORE = re.compile(r"([\w$\u20ac\u00a3#.'\u2019-]+)\W*$")
+_ADJ_AFTER = re.compile(r"[ \t]+([A-Za-z][\w'\u2019-]*)")
+_DATELINE_AFTER = re.compile(r"\s*\([A-Z][\w .-]*\)\s*(?:--|-|\u2014|_)")
 _WORD_AFTER = re.compile(r"^\W*?([\w'\u2019-]+)")
 _FULL_MONTHS = frozenset(k for k in table("MONTH") if not k.endswith(".") and len(k) > 3) | {"may"}
 
@@ -151,7 +153,8 @@ def _ok(text: str, c: Candidate) -> bool:
                 return True
             if before.lower() not in _words("month_ok_before"):
                 return False
-            if after[:1].isupper() and after.lower() not in {"and", "or"}:
+            nxt = _ADJ_AFTER.match(text, c.end)
+            if nxt and nxt.group(1)[:1].isupper():
                 return False  # "May Day", "March Madness", name sequences
             return True
         if before[:1].isupper() and before.lower() not in _words("month_ok_before") and not text[
@@ -170,10 +173,22 @@ def _ok(text: str, c: Candidate) -> bool:
         if matched.startswith("the"):
             return before in _words("season_ok_before")
         return before in _words("season_ok_before") and before != "the"
+    if f == "the_year":  # "for the year", "of the year": the current year (not "the year ended June 30")
+        after = _word_after(text, c.end).lower()
+        return _word_before(text, c.start) in ("for", "of", "during", "through", "throughout") and after not in (
+            "ended", "ending", "before", "after", "earlier", "ago", "to", "that", "when", "in")
+    if f == "dateline":  # "WASHINGTON, August 11 (Xinhua) --": the story's dateline, not content
+        return not _DATELINE_AFTER.match(text, c.end)
+    if f == "after_quantity":  # "$1.76 a year", "four flights a week", "24 hours a day"
+        before = _word_before(text, c.start)
+        return bool(before) and (before[0].isdigit() or before[0] in "$\u20ac\u00a3" or before in _words("rate_before")
+                                 or (before.endswith("s") and before not in _words("function_words")))
     if f == "set_adv":  # "daily flights", "quarterly dividend": adjectives, not sets
         after = _word_after(text, c.end)
         return not (after[:1].islower() and after not in _words("function_words") and text[c.end : c.end + 1] == " ")
     if f == "duration":
+        if text[c.end : c.end + 1] == "-" and text[c.end + 1 : c.end + 2].isalpha():
+            return False  # "a year-earlier loss", "two year-old"
         after = _word_after(text, c.end).lower()
         if after == "old" or text[c.end : c.end + 4] == "-old":
             return False  # ages: "52 years old"

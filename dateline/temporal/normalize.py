@@ -372,8 +372,15 @@ def _weekend(c: Candidate) -> Frame:
     return Frame(type="DATE", kind="calendar", weekday=6, rel="weekend", mod=_mod(c.groups))
 
 
+def _year_period(c: Candidate) -> Frame:
+    """ "the 1988 period": the quarter under discussion, in the given year."""
+    return Frame(type="DATE", kind="anaphoric", unit="Q", n=0, year=int(c.groups["year"]), anchor="narrative",
+                 gran="report")
+
+
 _NORMALIZERS = {
     "fixed": _fixed,
+    "year_period": _year_period,
     "year_ago": _year_ago,
     "weekend": _weekend,
     "date": lambda c: _calendar(c, c.rule.type),

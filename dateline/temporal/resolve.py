@@ -413,11 +413,15 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
         unit = f.unit or "D"
         if f.gran == "report":  # "the quarter": the one under discussion, else the latest reported
             if last is not None and last.gran == "quarter":
-                return Resolved(f.type, last.value, last.source, f.mod)
-            if not _need(ref, "month"):
+                q, src = last.start, last.source
+            elif _need(ref, "month"):
+                assert ref is not None
+                q, src = report_quarter(ref.day), ref.source
+            else:
                 return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
-            assert ref is not None
-            return Resolved(f.type, value_at(report_quarter(ref.day), "quarter"), ref.source, f.mod)
+            if f.year is not None:  # "the 1988 period"
+                return Resolved(f.type, f"{f.year:04d}-Q{(q.month - 1) // 3 + 1}", "absolute", f.mod)
+            return Resolved(f.type, value_at(q, "quarter"), src, f.mod)
         if last is not None:
             base, base_gran, src = last.start, last.gran, last.source
         elif ref is not None:
