@@ -1,5 +1,8 @@
 -- dateline warehouse: tables, loaded from the Parquet files under <warehouse>/parquet/<table>/.
+-- Each table here has the same name and columns as its Parquet directory (Arrow schemas: dateline/schemas.py).
 -- Dates are half-open intervals [start_date, end_date): a month is [2017-05-01, 2017-06-01).
+-- Timestamps are TIMESTAMPTZ in UTC. The loader adds dateline_meta (schema_version, built_at); the views and
+-- their column comments are in 10_views.sql; ready-to-run analyst queries are in sql/examples/.
 
 CREATE TABLE articles (
     article_id     VARCHAR,
