@@ -42,23 +42,31 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
+_FUTURE_WEIGHT = 0.5  # a future cue at distance d competes like a past cue at d/2
+
+
 def tense_at(text: str, start: int, end: int) -> str | None:
-    """``"past"``, ``"future"``, ``"present"`` or None: the tense cue nearest to ``text[start:end]`` in its sentence."""
+    """``"past"``, ``"future"``, ``"present"`` or None: the nearest tense cue to ``text[start:end]`` in its sentence."""
     lo, hi = _sentence(text, start, end)
     cues = _cues()
-    best: tuple[int, str] | None = None
+    best: tuple[float, str] | None = None
+    prev = ""
     for m in _WORD.finditer(text, lo, hi):
-        if start <= m.start() < end:
-            continue
         w = m.group().lower().replace("\u2019", "'")
-        t = cues.get(w)
+        if start <= m.start() < end:
+            prev = w
+            continue
+        t = cues.get(f"{prev} {w}") or cues.get(w)
+        prev = w
         if t is None and "'" in w:
             t = cues.get(w[w.index("'") :])
         if t is None and len(w) > 4 and w.endswith("ed") and w not in _ED_EXCEPTIONS:
             t = "past"
-        if t is None or t.endswith("_weak"):
+        if t is None:
             continue
-        dist = start - m.end() if m.end() <= start else (m.start() - end) + 1
+        dist: float = start - m.end() if m.end() <= start else (m.start() - end) + 1
+        if t == "future":
+            dist *= _FUTURE_WEIGHT
         if best is None or dist < best[0]:
             best = (dist, t)
     return best[1] if best else None

@@ -164,7 +164,8 @@ def _calendar(c: Candidate, typ: str) -> Frame:
             kw["century"] = n - 1
     if "pod" in g and c.rule.params.get("pod") != "drop":
         kw["pod"] = lookup("POD", g["pod"])
-        kw["type"] = "TIME"
+        if c.rule.params.get("pod") != "date":  # "Friday night" stays a DATE in TimeBank/AQUAINT
+            kw["type"] = "TIME"
     if "holiday" in g:
         kw["holiday"] = lookup("HOLIDAY", g["holiday"])
     if "rel" in g:
