@@ -19,10 +19,12 @@ from dateline.temporal.timex import granularity_of, interval_of
 __all__ = ["tense_at", "infer_ref"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
-_ED_EXCEPTIONS = {"need", "speed", "seed", "feed", "bed", "red", "shed", "bleed", "breed", "indeed", "creed",
-                  "greed", "weed", "deed", "hundred", "sacred", "naked", "wicked", "kindred", "fled", "led",
-                  "united", "limited", "based", "related", "detailed", "advanced", "concerned", "interested",
-                  "supposed", "so-called", "armed", "alleged", "skilled", "qualified", "registered"}
+
+
+@cache
+def _ed_exceptions() -> frozenset[str]:
+    """Words ending in -ed that are not past-tense verbs (``context_words.tsv``, list ``not_past``)."""
+    return frozenset(r[1] for r in read_tsv("context_words.tsv") if r[0] == "not_past")
 
 
 @cache
@@ -60,7 +62,7 @@ def tense_at(text: str, start: int, end: int) -> str | None:
         prev = w
         if t is None and "'" in w:
             t = cues.get(w[w.index("'") :])
-        if t is None and len(w) > 4 and w.endswith("ed") and w not in _ED_EXCEPTIONS:
+        if t is None and len(w) > 4 and w.endswith("ed") and w not in _ed_exceptions():
             t = "past"
         if t is None:
             continue

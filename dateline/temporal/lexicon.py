@@ -32,6 +32,7 @@ TABLES: dict[str, tuple[str, bool] | tuple[str, bool, int, str]] = {
     "DECWORD": ("decades.tsv", False),
     "SETADV": ("set_adverbs.tsv", False),
     "HOLIDAY": ("holidays.tsv", False),
+    "RELATION": ("relations.tsv", False),
 }
 
 

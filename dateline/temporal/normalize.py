@@ -206,9 +206,7 @@ def _time(c: Candidate) -> Frame:
     return Frame(type="TIME", kind="calendar", mod=_mod(g), **kw)  # type: ignore[arg-type]
 
 
-_REL_SIGN = {"last": -1, "past": -1, "previous": -1, "preceding": -1, "prior": -1, "next": 1, "coming": 1,
-             "following": 1, "this": 0, "current": 0, "same": 0, "that": 0, "the past": -1, "the coming": 1,
-             "the current": 0, "this coming": 1, "this past": -1}
+_REL_SIGN = {k: int(v[0]) for k, v in table("RELATION").items()}
 _UNIT_WORDS = {"week": "W", "month": "M", "year": "Y", "quarter": "Q", "decade": "DE", "century": "CE",
                "weekend": "WE", "fiscal year": "Y", "day": "D", "half": "HALF"}
 
