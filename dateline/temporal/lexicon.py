@@ -123,6 +123,7 @@ BLOCKS: dict[str, str] = {
     "DSUF": r"(?:st|nd|rd|th)?",
     "TZ": r"(?-i:(?:[ECMP][SD]T|GMT|UTC|ET|CT|PT))",
     "AMPM": r"(?:[ap]\.\s?m\.|[ap]m\b|[AP]M\b)",
+    "SPOKENYEAR": r"(?:nineteen[- ]%NUMWORD(?:[- ]%NUMWORD)?|two thousand(?: and)?(?: %NUMWORD(?:[- ]%NUMWORD)?)?)",
 }
 
 _MACRO_RE = re.compile(r"%([A-Z][A-Z0-9]*)")

@@ -377,8 +377,14 @@ def _year_period(c: Candidate) -> Frame:
                  gran="report")
 
 
+def _week_of(c: Candidate) -> Frame:
+    """ "the week of March 6": the ISO week containing that day."""
+    return replace(_calendar(c, "DATE"), gran="week")
+
+
 _NORMALIZERS = {
     "fixed": _fixed,
+    "week_of": _week_of,
     "year_period": _year_period,
     "year_ago": _year_ago,
     "weekend": _weekend,

@@ -346,6 +346,8 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
         return Resolved(f.type, f.value or "PRESENT_REF", src, f.mod, f.freq, f.quant)
     if f.kind == "calendar":
         v, src = _calendar(f, ref, tense)
+        if f.gran == "week" and "X" not in v and len(v) == 10:
+            v = value_at(date.fromisoformat(v), "week")
         return Resolved(f.type, v, src, f.mod)
     if f.kind == "deictic":
         if not _need(ref, "day"):
