@@ -326,8 +326,11 @@ def _set(c: Candidate) -> Frame:
             k = parse_number(fw.replace(" times", "")) or 1
         freq = f"{_fmt_num(k)}X"
     if "weekday" in g:
-        wd = lookup("WEEKDAY", g["weekday"])
-        return Frame(type="SET", kind="value", value=f"XXXX-WXX-{wd}", quant=quant, freq=freq)
+        w = g["weekday"]
+        wd = lookup("WEEKDAY", w) or lookup("WEEKDAY", w[:-1])
+        pw = g.get("pod") or g.get("pod2")
+        pod = f"T{lookup('POD', pw)}" if pw else ""
+        return Frame(type="SET", kind="value", value=f"XXXX-WXX-{wd}{pod}", quant=quant, freq=freq)
     if "month" in g:
         m = int(lookup("MONTH", g["month"]) or 1)
         return Frame(type="SET", kind="value", value=f"XXXX-{m:02d}", quant=quant, freq=freq)
