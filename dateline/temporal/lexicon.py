@@ -79,6 +79,7 @@ def macro(name: str) -> str:
     keys = [row[0] for row in rows]
     if cased:
         forms = {f for k in keys for f in (k, k.upper(), k[:1].upper() + k[1:])}
+        forms |= {row[0].lower() for row in rows if len(row) > 2 and row[2] == "lc"}
         return f"(?-i:{trie_regex(forms)})"
     return f"(?:{trie_regex({k.lower() for k in keys})})"
 
