@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from dateline.temporal.lexicon import TABLES, Rule, read_tsv, rules, table
+from dateline.temporal.lexicon import BLOCK_WORDS, TABLES, Rule, read_tsv, rules, table
 
 __all__ = ["Candidate", "extract"]
 
@@ -49,41 +49,88 @@ def _token_key(tok: str) -> str:
     return f"'#{min(len(tok) - 1, 5)}"
 
 
-def _first_sets(rule_list: tuple[Rule, ...]) -> dict[str, tuple[int, ...]]:
-    """For each token key, the rules whose match may start with that token.
+_WORD_FOLLOW = (" ", ".", "-", "'", ",", ":", "/", "1", ")")  # what may follow a word token in text
 
-    Computed once with the ``regex`` module's partial matching (installed with
-    dateparser); without it every rule is tried at every token.
-    """
+
+def _vocab_probes(rule_list: tuple[Rule, ...]) -> dict[str, tuple[str, ...]]:
+    """Token key -> example strings for it: the words of the tables and rules, and digit shapes."""
     vocab: set[str] = set()
     for name in TABLES:
         for k in table(name):
             vocab.update(w for w in re.split(r"[^A-Za-z]+", k) if w)
     for r in rule_list:
         vocab.update(w.lower() for w in re.findall(r"[A-Za-z]+", r.raw))
-    probes: dict[str, tuple[str, ...]] = {
-        f: (f,) for w in vocab for f in (w, w.upper(), w[:1].upper() + w[1:])
-    }
+    vocab.update(BLOCK_WORDS)
+    probes: dict[str, tuple[str, ...]] = {f: (f,) for w in vocab for f in (w, w.upper(), w[:1].upper() + w[1:])}
     for n, reps in _DIGIT_PROBES.items():
         probes[f"#{n}"] = reps
         probes[f"'#{n}"] = tuple("'" + x for x in reps)
-    try:
-        import regex
-    except ImportError:  # pragma: no cover
+    return probes
+
+
+def _can_start(rx: object, reps: tuple[str, ...], word: bool) -> bool:
+    """Whether a match of ``rx`` may begin with one of ``reps`` (as a whole token if ``word``)."""
+    for p in reps:
+        if word:
+            if rx.fullmatch(p) or any(rx.match(p + c, partial=True) for c in _WORD_FOLLOW):  # type: ignore[attr-defined]
+                return True
+        elif rx.match(p, partial=True):  # type: ignore[attr-defined]
+            return True
+    return False
+
+
+def _first_sets(rule_list: tuple[Rule, ...]) -> dict[str, tuple[int, ...]]:
+    """For each token key, the rules whose match may start with that token.
+
+    Computed once with the ``regex`` module's partial matching (installed with
+    dateparser); without it every rule is tried at every token.
+    """
+    probes = _PROBES
+    if not _PARTIAL:  # pragma: no cover
         every = tuple(range(len(rule_list)))
         return {k: every for k in probes}
-    compiled = [regex.compile(f"{_LEFT}(?:{r.pattern})", regex.IGNORECASE | regex.V0) for r in rule_list]
     out: dict[str, tuple[int, ...]] = {}
     for key, reps in probes.items():
-        idx = tuple(i for i, rx in enumerate(compiled) if any(rx.match(p, partial=True) for p in reps))
+        word = key[0].isalpha()
+        idx = tuple(i for i, rx in enumerate(_PARTIAL) if _can_start(rx, reps, word))
         if idx:
             out[key] = idx
     return out
 
 
+def _partial_patterns(rule_list: tuple[Rule, ...]) -> list[object]:
+    try:
+        import regex
+    except ImportError:  # pragma: no cover
+        return []
+    return [regex.compile(f"{_LEFT}(?:{r.pattern})", regex.IGNORECASE | regex.V0) for r in rule_list]
+
+
 _RULES = rules()
 _RULE_RES = [re.compile(f"{_LEFT}(?:{r.pattern}){_RIGHT}", re.IGNORECASE) for r in _RULES]
+_PROBES = _vocab_probes(_RULES)
+_PARTIAL = _partial_patterns(_RULES)
 _FIRST = _first_sets(_RULES)
+_PAIR_MIN = 6  # tokens starting more rules than this are narrowed by the token after them
+
+
+@cache
+def _pair_rules(key: str, sep: str, next_key: str | None) -> tuple[int, ...]:
+    """The rules starting at token ``key`` that may continue with ``sep`` + token ``next_key``."""
+    base = _FIRST[key]
+    if not _PARTIAL:  # pragma: no cover
+        return base
+    firsts = _PROBES[key]
+    seconds = _PROBES.get(next_key, ("zqxj",)) if next_key else ("zqxj",)
+    word2 = bool(next_key) and next_key[0].isalpha()  # type: ignore[index]
+    out = []
+    for i in base:
+        rx = _PARTIAL[i]
+        for a in firsts:
+            if any(_can_start(rx, (a + sep + b,), word2) for b in seconds):
+                out.append(i)
+                break
+    return tuple(out)
 
 
 # --- context filters ---------------------------------------------------------------------------
@@ -213,13 +260,28 @@ def extract(text: str) -> list[Candidate]:
     pos = 0
     first = _FIRST
     res = _RULE_RES
-    for tm in _TOKEN.finditer(text):
+    tokens = list(_TOKEN.finditer(text))
+    for ti, tm in enumerate(tokens):
         s = tm.start()
         if s < pos:
             continue
-        idxs = first.get(_token_key(tm.group()))
+        key = _token_key(tm.group())
+        idxs = first.get(key)
         if not idxs:
             continue
+        if len(idxs) > _PAIR_MIN:
+            nxt = tokens[ti + 1] if ti + 1 < len(tokens) else None
+            if nxt is None:
+                sep, nkey = " ", None
+            else:
+                sep = text[tm.end() : nxt.start()]
+                sep = " " if (not sep.strip() and sep) or len(sep) > 3 else sep
+                nkey = _token_key(nxt.group())
+                if nkey not in _PROBES:
+                    nkey = None
+            idxs = _pair_rules(key, sep, nkey)
+            if not idxs:
+                continue
         found: list[tuple[int, int, re.Match[str]]] = []
         for i in idxs:
             m = res[i].match(text, s)

@@ -127,6 +127,11 @@ BLOCKS: dict[str, str] = {
     "SPOKENYEAR": r"(?:nineteen[- ]%NUMWORD(?:[- ]%NUMWORD)?|two thousand(?: and)?(?: %NUMWORD(?:[- ]%NUMWORD)?)?)",
 }
 
+# Words the building blocks can match (they are regexes, not tables): the extraction
+# dispatcher must know them as possible tokens.
+BLOCK_WORDS = ("a", "p", "m", "am", "pm", "st", "nd", "rd", "th", "est", "edt", "cst", "cdt", "mst", "mdt", "pst",
+               "pdt", "gmt", "utc", "et", "ct", "pt", "nineteen", "two", "thousand", "and")
+
 _MACRO_RE = re.compile(r"%([A-Z][A-Z0-9]*)")
 
 
