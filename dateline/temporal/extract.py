@@ -71,6 +71,8 @@ def _vocab_probes(rule_list: tuple[Rule, ...]) -> dict[str, tuple[str, ...]]:
 def _can_start(rx: object, reps: tuple[str, ...], word: bool) -> bool:
     """Whether a match of ``rx`` may begin with one of ``reps`` (as a whole token if ``word``)."""
     for p in reps:
+        if not rx.match(p, partial=True):  # type: ignore[attr-defined]
+            continue  # cheap test first: cannot even start like this
         if word:
             if rx.fullmatch(p) or any(rx.match(p + c, partial=True) for c in _WORD_FOLLOW):  # type: ignore[attr-defined]
                 return True
