@@ -249,6 +249,21 @@ TIMES: list[Row] = [
     ("It happened at midnight.", D, "midnight", "2017-08-08T24:00", "time", "2017-08-08/2017-08-09"),
 ]
 
+FORMATS: list[Row] = [
+    ("It was on 2017/08/07.", D, "2017/08/07", "2017-08-07", "day", "2017-08-07/2017-08-08"),
+    ("Signed 7.8.2017 in Bern.", D, "7.8.2017", "2017-08-07", "day", "2017-08-07/2017-08-08"),
+    ("Filed 13/08/2017 in London.", D, "13/08/2017", "2017-08-13", "day", "2017-08-13/2017-08-14"),
+    ("Filed 08/13/2017 in Boston.", D, "08/13/2017", "2017-08-13", "day", "2017-08-13/2017-08-14"),
+    ("He was born Aug 7th, 2017.", D, "Aug 7th, 2017", "2017-08-07", "day", "2017-08-07/2017-08-08"),
+    ("we met on monday in the rain", D, "monday", "2017-08-07", "day", "2017-08-07/2017-08-08"),
+    ("they broke up in january", D, "january", "2017-01", "month", "2017-01-01/2017-02-01"),
+    ("Talks were held in the week of March 6.", D, "the week of March 6", "2017-W10", "week",
+     "2017-03-06/2017-03-13"),
+    ("It began in January nineteen ninety-seven.", D, "January nineteen ninety-seven", "1997-01", "month",
+     "1997-01-01/1997-02-01"),
+    ("IN MARCH 2016 PRICES FELL.", D, "MARCH 2016", "2016-03", "month", "2016-03-01/2016-04-01"),
+]
+
 HOLIDAYS: list[Row] = [
     ("They married on Christmas Day 2015.", D, "Christmas Day 2015", "2015-12-25", "day", "2015-12-25/2015-12-26"),
     ("Shops were closed on New Year's Day.", D, "New Year's Day", "2017-01-01", "day", "2017-01-01/2017-01-02"),
@@ -282,6 +297,7 @@ ALL_ROWS = [
         ("anaphoric", ANAPHORIC),
         ("time", TIMES),
         ("holiday", HOLIDAYS),
+        ("format", FORMATS),
         ("reference", REFERENCES),
     ]
     for row in table
@@ -342,6 +358,11 @@ DURATIONS_SETS_MODS: list[tuple[str, str, str, str, str | None, str | None, str 
     ("Prices are reviewed annually.", "annually", "SET", "P1Y", None, None, None),
     ("He earns $50 million per year.", "per year", "SET", "P1Y", None, None, None),
     ("They meet every Monday.", "every Monday", "SET", "XXXX-WXX-1", None, None, "EVERY"),
+    ("Flights leave on Mondays.", "Mondays", "SET", "XXXX-WXX-1", None, None, None),
+    ("Flights leave on Tuesday nights.", "Tuesday nights", "SET", "XXXX-WXX-2TNI", None, None, None),
+    ("They meet every Friday night.", "every Friday night", "SET", "XXXX-WXX-5TNI", None, None, "EVERY"),
+    ("He pays $1.76 a year.", "a year", "SET", "P1Y", None, None, None),
+    ("There are four flights a week.", "a week", "SET", "P1W", None, None, None),
     ("Prices rose in early 2016.", "early 2016", "DATE", "2016", "START", None, None),
     ("It opened in mid-May.", "mid-May", "DATE", "2017-05", "MID", None, None),
     ("It happened late last year.", "late last year", "DATE", "2016", "END", None, None),
@@ -423,6 +444,13 @@ def test_without_dct(text: str, span: str, value: str, source: str) -> None:
     assert (m.value, m.anchor_source) == (value, source)
     if source == "unresolved":
         assert m.start_date is None and m.end_date is None
+
+
+def test_datetime_dct_is_accepted() -> None:
+    from datetime import datetime
+
+    m = _find(tag("They met on Monday.", datetime(2017, 8, 8, 15, 30)), "Monday")
+    assert m.value == "2017-08-07"
 
 
 def test_table_size() -> None:

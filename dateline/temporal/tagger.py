@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from dateline.temporal.anchoring import infer_ref, tense_at
 from dateline.temporal.extract import extract
@@ -27,6 +27,8 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
     without it, against the text's own latest absolute date (``"inferred"``) when one
     exists, else they stay ``"unresolved"`` with X-filled values and no interval.
     """
+    if isinstance(dct, datetime):
+        dct = dct.date()
     if not text:
         return []
     cands = extract(text)
