@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
+import os
 import sys
 import textwrap
 import threading
@@ -115,11 +117,21 @@ class StageProgress:
             return
         from tqdm import tqdm
 
-        self._bar = tqdm(total=1, desc=label, file=self.stream, leave=True, dynamic_ncols=True,
+        cols, rows = self._size()
+
+        self._bar = tqdm(total=1, desc=label, file=self.stream, leave=True, ncols=cols, nrows=rows,
                          bar_format="{desc} |{bar:20}| {elapsed}")
         self._stop.clear()
         self._ticker = threading.Thread(target=self._tick, daemon=True)
         self._ticker.start()
+
+    def _size(self) -> tuple[int, int]:
+        try:
+            size = os.get_terminal_size(self.stream.fileno())
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            return 100, 24
+        # Some terminals (and `script`) report 0 x 0, which would make tqdm hide the bar.
+        return size.columns or 100, size.lines or 24
 
     def _tick(self) -> None:
         while not self._stop.wait(0.25):
