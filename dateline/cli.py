@@ -1,7 +1,7 @@
-"""The ``dateline`` command line: run the pipeline, query the timeline, coverage figures, an HTML report.
+"""dateline: run the pipeline, query the timeline, print coverage figures, write an HTML report.
 
-Every command that touches the warehouse takes ``--warehouse DIR`` (default ``data/warehouse``), before or
-after the command name. Queries open the published ``timeline.duckdb`` read-only, so they never block a run.
+Every command that touches the warehouse takes --warehouse DIR (default data/warehouse), before or after
+the command name. Queries open the published timeline.duckdb read-only, so they never block a run.
 """
 
 from __future__ import annotations
