@@ -456,3 +456,23 @@ def test_datetime_dct_is_accepted() -> None:
 def test_table_size() -> None:
     n = len(ALL_ROWS) + len(DURATIONS_SETS_MODS) + len(NEGATIVES) + len(UNDATED)
     assert n >= 200, n
+
+
+# Other locales: the shape of an absolute date is ours, the month name is dateparser's.
+FOREIGN = [
+    ("Die Regierung hat am 7. August 2017 in Berlin beschlossen, dass die Steuern steigen.", "7. August 2017",
+     "2017-08-07", "day"),
+    ("Die Steuern werden im Mai 2018 steigen, sagte die Ministerin.", "Mai 2018", "2018-05", "month"),
+    ("Le gouvernement a annoncé le 3 mars 2016 une réforme.", "3 mars 2016", "2016-03-03", "day"),
+    ("El presidente llegó el 12 de octubre de 2015 a Madrid con los ministros.", "12 de octubre de 2015",
+     "2015-10-12", "day"),
+    ("Il governo ha deciso il 3 giugno 2014 di aumentare le tasse per le imprese.", "3 giugno 2014", "2014-06-03",
+     "day"),
+]
+
+
+@pytest.mark.parametrize("text, span, value, gran", FOREIGN, ids=[r[1] for r in FOREIGN])
+def test_other_locales(text: str, span: str, value: str, gran: str) -> None:
+    m = _find(tag(text, None), span)
+    assert (m.value, m.granularity, m.anchor_source) == (value, gran, "absolute")
+    assert m.start_date is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from dateline.temporal.absolute import foreign_dates, looks_english
 from dateline.temporal.anchoring import infer_ref, tense_at
 from dateline.temporal.extract import extract
 from dateline.temporal.mention import Mention
@@ -32,7 +33,8 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
     if not text:
         return []
     cands = extract(text)
-    if not cands:
+    foreign = [] if looks_english(text) else foreign_dates(text)
+    if not cands and not foreign:
         return []
     frames = [normalize(c) for c in cands]
     if dct is not None:
@@ -69,4 +71,22 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
             a = anchor_of(r)
             if a is not None:
                 last = a
+    if foreign:
+        out = _merge_foreign(text, out, foreign)
     return out
+
+
+def _merge_foreign(text: str, out: list[Mention], found: list) -> list[Mention]:
+    """Add the other-locale absolute dates; they replace shorter overlapping mentions ("2017" in "7. August 2017")."""
+    extra = []
+    for start, end, day, year, month, gran in found:
+        overlapping = [m for m in out if m.start < end and start < m.end]
+        if any(m.end - m.start >= end - start for m in overlapping):
+            continue
+        out = [m for m in out if m not in overlapping]
+        value = day.isoformat() if day else f"{year:04d}-{month:02d}"
+        iv = interval_of(value)
+        extra.append(Mention(start=start, end=end, text=text[start:end], timex_type="DATE", value=value,
+                             granularity=gran, start_date=iv[0] if iv else None, end_date=iv[1] if iv else None,
+                             anchor_source="absolute"))
+    return sorted(out + extra, key=lambda m: m.start)
