@@ -53,7 +53,8 @@ def tense_at(text: str, start: int, end: int) -> str | None:
     cues = _cues()
     best: tuple[float, str] | None = None
     prev = ""
-    for m in _WORD.finditer(text, lo, hi):
+    last_future = -10  # token index of the last future cue: "will be held" is future, not past
+    for k, m in enumerate(_WORD.finditer(text, lo, hi)):
         w = m.group().lower().replace("\u2019", "'")
         if start <= m.start() < end:
             prev = w
@@ -66,6 +67,10 @@ def tense_at(text: str, start: int, end: int) -> str | None:
             t = "past"
         if t is None:
             continue
+        if t == "future":
+            last_future = k
+        elif t == "past" and k - last_future <= 3:
+            t = "future"
         dist: float = start - m.end() if m.end() <= start else (m.start() - end) + 1
         if t == "future":
             dist *= _FUTURE_WEIGHT

@@ -253,7 +253,7 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
             elif f.month == r.month:
                 year = r.year
             else:
-                year = _nearest_year(lambda y: date(y, f.month, 15), r, tense, 150)
+                year = _nearest_year(lambda y: date(y, f.month, 15), r, tense, 200)
         elif f.month:
             day_ok = f.day is not None and ref.gran == "day"
             key = (f.month, f.day or 0) if day_ok else (f.month,)
