@@ -2,8 +2,9 @@
 
 Every rule of ``resources/rules.tsv`` is compiled once, at import. A match always
 starts at a token (a word or a digit run); at import we work out, by partial
-matching, which rules can start with which token, so a scan tries at each token only
-those rules, and the longest match wins (ties: the earlier rule). Context filters
+matching, which rules can start with which token (and, for frequent starters like
+"the", lazily, which can continue with the next token), so a scan tries at each token
+only those rules. The longest match wins (ties: the earlier rule). Context filters
 (rule param ``filter=...``, word lists in ``resources/context_words.tsv``) then veto
 readings like "1990 tanks", "Theresa May" or "prices fall".
 """
