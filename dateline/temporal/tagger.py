@@ -42,11 +42,15 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
     else:
         ref = infer_ref([resolve(f, None, None) for f in frames if f.kind == "calendar"])
     last: Anchor | None = None
+    last_quarter: Anchor | None = None
     out: list[Mention] = []
     for c, f in zip(cands, frames, strict=True):
         tense = tense_at(text, c.start, c.end) if _needs_tense(f) else None
+        anchor = last
+        if f.rel == "year_ago" and last_quarter is not None and (last is None or last.gran != "quarter"):
+            anchor = last_quarter  # "a year ago" in a text about quarterly results: that quarter
         try:
-            r: Resolved = resolve(f, ref, last, tense)
+            r: Resolved = resolve(f, ref, anchor, tense)
         except (ValueError, OverflowError):  # out of the calendar's range ("4000 years ago")
             r = Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
         iv = interval_of(r.value) if r.anchor_source != "unresolved" else None
@@ -71,6 +75,8 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
             a = anchor_of(r)
             if a is not None:
                 last = a
+                if a.gran == "quarter":
+                    last_quarter = a
     if foreign:
         out = _merge_foreign(text, out, foreign)
     return out
