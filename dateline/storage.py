@@ -30,6 +30,8 @@ from dateline.schemas import SCHEMA_VERSION, TABLES, YEAR_PARTITIONED
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
 WHOLE_TABLE_KEY = "__all__"
 DB_FILENAME = "timeline.duckdb"
+# Parquet tables whose DuckDB table has another name, because a view takes the Parquet name.
+DB_TABLE_NAMES = {"timeline": "timeline_events"}
 
 
 def parquet_root(warehouse: Path) -> Path:
@@ -163,21 +165,34 @@ def build_duckdb(warehouse: Path, sql_dir: Path, db_path: Path) -> dict[str, int
             con.execute(f.read_text())
         for name in TABLES:
             paths = [str(p) for p in table_files(warehouse, name)]
+            db_table = DB_TABLE_NAMES.get(name, name)
             if paths:
                 con.execute(
-                    f"INSERT INTO {name} BY NAME SELECT * EXCLUDE (year) FROM read_parquet(?, hive_partitioning = true, union_by_name = true)"
+                    f"INSERT INTO {db_table} BY NAME SELECT * EXCLUDE (year) FROM read_parquet(?, hive_partitioning = true, union_by_name = true)"
                     if name in YEAR_PARTITIONED
-                    else f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)",
+                    else f"INSERT INTO {db_table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)",
                     [paths],
                 )
-            counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            counts[name] = con.execute(f"SELECT count(*) FROM {db_table}").fetchone()[0]
         con.execute("CREATE OR REPLACE TABLE dateline_meta AS SELECT ? AS schema_version, now() AS built_at", [SCHEMA_VERSION])
         for f in rest:
             con.execute(f.read_text())
+        for view, table in DB_TABLE_NAMES.items():
+            _copy_column_comments(con, table, view)
         con.execute("CHECKPOINT")
     finally:
         con.close()
     return counts
+
+
+def _copy_column_comments(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
+    """Give the columns of ``target`` (a view over ``source``) the comments of ``source``'s columns."""
+    rows = con.execute(
+        "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = ? AND comment IS NOT NULL", [source]
+    ).fetchall()
+    for column, comment in rows:
+        escaped = comment.replace("'", "''")
+        con.execute(f'COMMENT ON COLUMN {target}."{column}" IS \'{escaped}\'')
 
 
 def publish_duckdb(warehouse: Path, sql_dir: Path) -> tuple[Path, dict[str, int]]:

@@ -142,7 +142,7 @@ COMMENT ON COLUMN article_duplicates.duplicate_of IS 'canonical_id for duplicate
 COMMENT ON COLUMN article_duplicates.method IS 'exact (same normalised text) or near (MinHash/LSH, then shingle Jaccard/containment).';
 COMMENT ON COLUMN article_duplicates.similarity IS 'Shingle Jaccard similarity to the canonical copy.';
 
-CREATE TABLE timeline (
+CREATE TABLE timeline_events (
     timeline_id     VARCHAR,
     value           VARCHAR NOT NULL,
     granularity     VARCHAR,
@@ -158,18 +158,18 @@ CREATE TABLE timeline (
     article_id      VARCHAR NOT NULL,
     event_id        VARCHAR NOT NULL
 );
-COMMENT ON TABLE timeline IS 'Deduplicated timeline: one row per real-world event, however many sources report it.';
-COMMENT ON COLUMN timeline.timeline_id IS 'Stable id of the merged event.';
-COMMENT ON COLUMN timeline.value IS 'TIMEX3 value of the date.';
-COMMENT ON COLUMN timeline.granularity IS 'Unit of the date (day, month, season, year, ...).';
-COMMENT ON COLUMN timeline.start_date IS 'First day of the event interval.';
-COMMENT ON COLUMN timeline.end_date IS 'Day after the last day of the event interval (half-open).';
-COMMENT ON COLUMN timeline.description IS 'The best-described clause among the reports.';
-COMMENT ON COLUMN timeline.trigger IS 'Main verb of the description.';
-COMMENT ON COLUMN timeline.actors IS 'Actors named across the reports.';
-COMMENT ON COLUMN timeline.source_count IS 'Number of distinct canonical articles reporting the event.';
-COMMENT ON COLUMN timeline.sources IS 'article_id of every reporting article.';
-COMMENT ON COLUMN timeline.event_ids IS 'events.event_id of every merged report.';
-COMMENT ON COLUMN timeline.first_reported IS 'Earliest publication time among the reports.';
-COMMENT ON COLUMN timeline.article_id IS 'Article of the description.';
-COMMENT ON COLUMN timeline.event_id IS 'Event of the description.';
+COMMENT ON TABLE timeline_events IS 'Deduplicated timeline (loaded from parquet/timeline/): one row per real-world event, however many sources report it. Query the view timeline.';
+COMMENT ON COLUMN timeline_events.timeline_id IS 'Stable id of the merged event.';
+COMMENT ON COLUMN timeline_events.value IS 'TIMEX3 value of the date.';
+COMMENT ON COLUMN timeline_events.granularity IS 'Unit of the date (day, month, season, year, ...).';
+COMMENT ON COLUMN timeline_events.start_date IS 'First day of the event interval.';
+COMMENT ON COLUMN timeline_events.end_date IS 'Day after the last day of the event interval (half-open).';
+COMMENT ON COLUMN timeline_events.description IS 'The best-described clause among the reports.';
+COMMENT ON COLUMN timeline_events.trigger IS 'Main verb of the description.';
+COMMENT ON COLUMN timeline_events.actors IS 'Actors named across the reports.';
+COMMENT ON COLUMN timeline_events.source_count IS 'Number of distinct canonical articles reporting the event.';
+COMMENT ON COLUMN timeline_events.sources IS 'article_id of every reporting article.';
+COMMENT ON COLUMN timeline_events.event_ids IS 'events.event_id of every merged report.';
+COMMENT ON COLUMN timeline_events.first_reported IS 'Earliest publication time among the reports.';
+COMMENT ON COLUMN timeline_events.article_id IS 'Article of the description.';
+COMMENT ON COLUMN timeline_events.event_id IS 'Event of the description.';

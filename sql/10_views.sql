@@ -11,16 +11,11 @@
 -- Dates are half-open intervals [start_date, end_date): "what happened between :from and :to" is
 -- `start_date <= :to AND end_date > :from`.
 
--- `timeline` is the table loaded from parquet/timeline/ (the Parquet name dashboards read), so it keeps its
--- name and column comments. Its rows are stored newest first: DuckDB preserves insertion order
--- (preserve_insertion_order, on by default), so `SELECT * FROM timeline` and `... LIMIT 20` give the latest
--- events first. Any query that needs an order should still say ORDER BY.
-CREATE TEMP TABLE _timeline_newest_first AS
-SELECT * FROM timeline
+-- `timeline` is the view analysts query: the rows of timeline_events (loaded from parquet/timeline/), newest first.
+CREATE VIEW timeline AS
+SELECT * FROM timeline_events
 ORDER BY start_date DESC, end_date DESC, source_count DESC, timeline_id;
-DELETE FROM timeline;
-INSERT INTO timeline BY NAME SELECT * FROM _timeline_newest_first;
-DROP TABLE _timeline_newest_first;
+COMMENT ON VIEW timeline IS 'The deduplicated timeline, newest first: one row per real-world event, however many sources report it.';
 
 -- The database's own record of the layout it was built with (created by the loader, described here).
 COMMENT ON TABLE dateline_meta IS 'One row: the schema version of the tables (dateline.schemas.SCHEMA_VERSION) and when this file was built.';
