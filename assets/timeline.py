@@ -102,7 +102,7 @@ timeline_checks = [_quality_check(name) for name in quality.CHECKS]
 )
 def timeline_db(context: AssetExecutionContext, dateline: DatelineConfig, warehouse_db: DuckDBResource) -> MaterializeResult:
     started = time.perf_counter()
-    path, counts = storage.publish_duckdb(dateline.warehouse, dateline.sql)
+    path, counts = storage.publish_duckdb(dateline.warehouse, dateline.sql, dateline.db_folder)
     with warehouse_db.get_connection() as con:
         cur = con.execute(
             f"SELECT start_date, value, source_count, left(description, 120) AS description "

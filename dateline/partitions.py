@@ -26,8 +26,8 @@ def ingest_partition(inbox: str, warehouse: str, key: str) -> dict[str, Any]:
     """Read inbox file ``key`` into the articles and quarantine tables."""
     started = time.perf_counter()
     articles, quarantine = pipeline.ingest_file(Path(inbox) / key, Path(inbox), key)
-    storage.write_partition(Path(warehouse), "articles", key, articles)
-    storage.write_partition(Path(warehouse), "quarantine", key, quarantine)
+    storage.write_partition(warehouse, "articles", key, articles)
+    storage.write_partition(warehouse, "quarantine", key, quarantine)
     return {
         "articles": articles.num_rows,
         "articles_with_published_at": articles.num_rows - articles.column("published_at").null_count,
@@ -40,9 +40,9 @@ def ingest_partition(inbox: str, warehouse: str, key: str) -> dict[str, Any]:
 def tag_partition(warehouse: str, key: str) -> dict[str, Any]:
     """Tag the temporal expressions of partition ``key``'s articles."""
     started = time.perf_counter()
-    articles = storage.read_table(Path(warehouse), "articles", [key])
+    articles = storage.read_table(warehouse, "articles", [key])
     mentions, errors = pipeline.tag_articles(articles)
-    storage.write_partition(Path(warehouse), "mentions", key, mentions)
+    storage.write_partition(warehouse, "mentions", key, mentions)
     for e in errors[:5]:
         log.warning("tagger failed on article %s of %s: %s", e["article_id"], key, e["error"])
     return {
@@ -58,10 +58,10 @@ def tag_partition(warehouse: str, key: str) -> dict[str, Any]:
 def events_partition(warehouse: str, key: str) -> dict[str, Any]:
     """Extract the events of partition ``key`` from its articles and mentions."""
     started = time.perf_counter()
-    articles = storage.read_table(Path(warehouse), "articles", [key])
-    mentions = storage.read_table(Path(warehouse), "mentions", [key])
+    articles = storage.read_table(warehouse, "articles", [key])
+    mentions = storage.read_table(warehouse, "mentions", [key])
     events = pipeline.events_for_articles(articles, mentions)
-    storage.write_partition(Path(warehouse), "events", key, events)
+    storage.write_partition(warehouse, "events", key, events)
     return {
         "events": events.num_rows,
         "events_with_trigger": events.num_rows - events.column("trigger").null_count,

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from dateline.schemas import TABLES, YEAR_PARTITIONED
-from dateline.storage import table_files
+from dateline.storage import duckdb_paths, table_files
 
 SANE_START = date(1, 1, 1)  # history ("the seventh century") is news too
 SANE_END = date(2300, 1, 1)
@@ -85,11 +85,11 @@ def _sql_list(items: list[str]) -> str:
     return "[" + ", ".join("'" + s.replace("'", "''") + "'" for s in items) + "]"
 
 
-def parquet_connection(warehouse: Path) -> duckdb.DuckDBPyConnection:
+def parquet_connection(warehouse: str | Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one view per Parquet table (empty tables when no files yet)."""
     con = duckdb.connect()
     for name, schema in TABLES.items():
-        files = [str(p) for p in table_files(warehouse, name)]
+        files = duckdb_paths(con, warehouse, table_files(warehouse, name))
         if files:
             hive = "true" if name in YEAR_PARTITIONED else "false"
             con.execute(
@@ -101,7 +101,7 @@ def parquet_connection(warehouse: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run_check(warehouse: Path, name: str, sample_size: int = 5) -> CheckOutcome:
+def run_check(warehouse: str | Path, name: str, sample_size: int = 5) -> CheckOutcome:
     """Run one named check over the Parquet tables of ``warehouse``."""
     check = CHECKS[name]
     con = parquet_connection(warehouse)

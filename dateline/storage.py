@@ -9,6 +9,11 @@ Layout (stable, documented in the README)::
 
 Each pipeline partition (one inbox file) owns exactly the files named after its
 key, so re-writing a partition replaces exactly its rows.
+
+``warehouse`` is a local path or any fsspec URL (``s3://bucket/wh``,
+``gs://...``, ``memory://wh``): Parquet goes wherever the URL points. The
+DuckDB file is always local (DuckDB cannot write to object storage); for a
+remote warehouse ``publish_duckdb`` takes the local folder to publish into.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
+import fsspec
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -34,8 +40,22 @@ DB_FILENAME = "timeline.duckdb"
 DB_TABLE_NAMES = {"timeline": "timeline_events"}
 
 
-def parquet_root(warehouse: Path) -> Path:
-    return Path(warehouse) / "parquet"
+Warehouse = str | Path
+
+
+def _fs(warehouse: Warehouse) -> tuple[fsspec.AbstractFileSystem, str]:
+    """The filesystem of a warehouse location and the location's path on it."""
+    fs, root = fsspec.core.url_to_fs(str(warehouse))
+    return fs, root.rstrip("/")
+
+
+def is_local(warehouse: Warehouse) -> bool:
+    return "://" not in str(warehouse) or str(warehouse).startswith("file://")
+
+
+def parquet_root(warehouse: Warehouse) -> str:
+    """Path of the Parquet tree on the warehouse's filesystem."""
+    return _fs(warehouse)[1] + "/parquet"
 
 
 def file_key(partition_key: str) -> str:
@@ -66,77 +86,97 @@ def _split_by_year(table: pa.Table) -> dict[str, pa.Table]:
     return parts
 
 
-def write_partition(warehouse: Path, table_name: str, partition_key: str, table: pa.Table) -> list[Path]:
+def write_partition(warehouse: Warehouse, table_name: str, partition_key: str, table: pa.Table) -> list[str]:
     """Replace the rows of ``partition_key`` in ``table_name`` with ``table``.
 
     Old files of the key are removed only after the new ones are in place, so a
     crash leaves either the old or the new rows, never none. Returns the files written.
     """
+    fs, root = _fs(warehouse)
     schema = TABLES[table_name]
     table = _conform(table, schema)
-    base = parquet_root(warehouse) / table_name
+    base = f"{root}/parquet/{table_name}"
     name = file_key(partition_key) + ".parquet"
     if table_name in YEAR_PARTITIONED:
-        targets = {base / f"year={y}" / name: t for y, t in _split_by_year(table).items()}
+        targets = {f"{base}/year={y}/{name}": t for y, t in _split_by_year(table).items()}
     else:
-        targets = {base / name: table} if table.num_rows else {}
+        targets = {f"{base}/{name}": table} if table.num_rows else {}
     tag = uuid.uuid4().hex[:8]
-    staged: list[tuple[Path, Path]] = []
+    staged: list[tuple[str, str]] = []
     for path, part in targets.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{tag}.tmp")
-        pq.write_table(part, tmp, compression="zstd")
+        parent, _, leaf = path.rpartition("/")
+        fs.makedirs(parent, exist_ok=True)
+        tmp = f"{parent}/.{leaf}.{tag}.tmp"
+        with fs.open(tmp, "wb") as fh:
+            pq.write_table(part, fh, compression="zstd")
         staged.append((tmp, path))
-    for old in _files_of(base, name):
+    for old in _files_of(fs, base, name):
         if old not in targets:
-            old.unlink(missing_ok=True)
+            fs.rm(old)
     for tmp, path in staged:
-        os.replace(tmp, path)
+        if is_local(warehouse):
+            os.replace(tmp, path)  # atomic on one local filesystem
+        else:
+            fs.mv(tmp, path)
     return [p for _, p in staged]
 
 
-def _files_of(base: Path, name: str) -> list[Path]:
-    if not base.exists():
+def _files_of(fs: fsspec.AbstractFileSystem, base: str, name: str | None = None) -> list[str]:
+    """Data files under ``base`` (recursively), only those called ``name`` when given."""
+    if not fs.exists(base):
         return []
-    return sorted(p for p in base.rglob(name) if p.is_file())
+    found = []
+    for path in fs.find(base):
+        leaf = path.rsplit("/", 1)[-1]
+        if leaf.startswith((".", "_")) or not leaf.endswith(".parquet"):
+            continue
+        if name is None or leaf == name:
+            found.append(path)
+    return sorted(found)
 
 
-def drop_partition(warehouse: Path, table_name: str, partition_key: str) -> int:
+def drop_partition(warehouse: Warehouse, table_name: str, partition_key: str) -> int:
     """Delete every file of ``partition_key`` in ``table_name``; returns how many."""
-    files = _files_of(parquet_root(warehouse) / table_name, file_key(partition_key) + ".parquet")
+    fs, root = _fs(warehouse)
+    files = _files_of(fs, f"{root}/parquet/{table_name}", file_key(partition_key) + ".parquet")
     for f in files:
-        f.unlink()
+        fs.rm(f)
     return len(files)
 
 
-def replace_table(warehouse: Path, table_name: str, table: pa.Table) -> list[Path]:
+def replace_table(warehouse: Warehouse, table_name: str, table: pa.Table) -> list[str]:
     """Write a whole (non file-partitioned) table, replacing what was there."""
     return write_partition(warehouse, table_name, WHOLE_TABLE_KEY, table)
 
 
-def table_files(warehouse: Path, table_name: str) -> list[Path]:
-    base = parquet_root(warehouse) / table_name
-    if not base.exists():
-        return []
-    return sorted(p for p in base.rglob("*.parquet") if not p.name.startswith("."))
+def table_files(warehouse: Warehouse, table_name: str) -> list[str]:
+    """The data files of a table, as paths on the warehouse's filesystem."""
+    fs, root = _fs(warehouse)
+    return _files_of(fs, f"{root}/parquet/{table_name}")
+
+
+def _read_file(fs: fsspec.AbstractFileSystem, path: str, schema: pa.Schema) -> pa.Table:
+    with fs.open(path, "rb") as fh:
+        return _conform(pq.read_table(fh, partitioning=None), schema)
 
 
 def read_table(
-    warehouse: Path, table_name: str, partition_keys: Iterable[str] | None = None
+    warehouse: Warehouse, table_name: str, partition_keys: Iterable[str] | None = None
 ) -> pa.Table:
     """Read a table (or only the given partition keys) back with its declared schema."""
+    fs, root = _fs(warehouse)
     schema = TABLES[table_name]
+    base = f"{root}/parquet/{table_name}"
     if partition_keys is None:
-        files = table_files(warehouse, table_name)
+        files = _files_of(fs, base)
     else:
-        base = parquet_root(warehouse) / table_name
-        files = [f for k in partition_keys for f in _files_of(base, file_key(k) + ".parquet")]
+        files = [f for k in partition_keys for f in _files_of(fs, base, file_key(k) + ".parquet")]
     if not files:
         return schema.empty_table()
-    return pa.concat_tables([_conform(pq.read_table(f, partitioning=None), schema) for f in files])
+    return pa.concat_tables([_read_file(fs, f, schema) for f in files])
 
 
-def partition_keys_on_disk(warehouse: Path, table_name: str = "articles") -> set[str]:
+def partition_keys_on_disk(warehouse: Warehouse, table_name: str = "articles") -> set[str]:
     """The partition keys that have rows in ``table_name``."""
     t = read_table(warehouse, table_name)
     if "partition_key" not in t.column_names or t.num_rows == 0:
@@ -144,11 +184,23 @@ def partition_keys_on_disk(warehouse: Path, table_name: str = "articles") -> set
     return set(pc.unique(t.column("partition_key")).to_pylist())
 
 
+def duckdb_paths(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, paths: list[str]) -> list[str]:
+    """Paths DuckDB can read: local as they are; others through the warehouse's fsspec filesystem,
+    registered on ``con`` under its protocol."""
+    if is_local(warehouse):
+        return paths
+    fs, _ = _fs(warehouse)
+    if not con.filesystem_is_registered(fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]):
+        con.register_filesystem(fs)
+    protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+    return [f"{protocol}://{p.lstrip('/')}" if protocol != "memory" else f"memory://{p}" for p in paths]
+
+
 def _sql_files(sql_dir: Path) -> list[Path]:
     return sorted(p for p in Path(sql_dir).glob("*.sql"))
 
 
-def build_duckdb(warehouse: Path, sql_dir: Path, db_path: Path) -> dict[str, int]:
+def build_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[str, int]:
     """Build a self-contained DuckDB file at ``db_path`` from the Parquet tables and ``sql/``.
 
     The ``sql/*.sql`` files run in name order: DDL first (tables with column
@@ -164,7 +216,7 @@ def build_duckdb(warehouse: Path, sql_dir: Path, db_path: Path) -> dict[str, int
         for f in ddl:
             con.execute(f.read_text())
         for name in TABLES:
-            paths = [str(p) for p in table_files(warehouse, name)]
+            paths = duckdb_paths(con, warehouse, table_files(warehouse, name))
             db_table = DB_TABLE_NAMES.get(name, name)
             if paths:
                 con.execute(
@@ -195,17 +247,24 @@ def _copy_column_comments(con: duckdb.DuckDBPyConnection, source: str, target: s
         con.execute(f'COMMENT ON COLUMN {target}."{column}" IS \'{escaped}\'')
 
 
-def publish_duckdb(warehouse: Path, sql_dir: Path) -> tuple[Path, dict[str, int]]:
+def publish_duckdb(
+    warehouse: Warehouse, sql_dir: Path, db_dir: Path | None = None
+) -> tuple[Path, dict[str, int]]:
     """Build the database beside the published one, then rename it into place.
 
     Readers holding the old file keep their snapshot; new readers see the new
     file whole. Never opens the published file for writing, so an analyst's open
-    connection can never block or break a run.
+    connection can never block or break a run. ``db_dir`` (default: the warehouse,
+    which must then be local) is the local folder the database is published in.
     """
-    warehouse = Path(warehouse)
-    warehouse.mkdir(parents=True, exist_ok=True)
-    final = warehouse / DB_FILENAME
-    tmp = warehouse / f".{DB_FILENAME}.{uuid.uuid4().hex[:8]}.tmp"
+    if db_dir is None:
+        if not is_local(warehouse):
+            raise ValueError(f"warehouse {warehouse} is not local: give the local db_dir to publish DuckDB into")
+        db_dir = Path(_fs(warehouse)[1])
+    db_dir = Path(db_dir)
+    db_dir.mkdir(parents=True, exist_ok=True)
+    final = db_dir / DB_FILENAME
+    tmp = db_dir / f".{DB_FILENAME}.{uuid.uuid4().hex[:8]}.tmp"
     try:
         counts = build_duckdb(warehouse, sql_dir, tmp)
         os.replace(tmp, final)

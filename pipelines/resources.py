@@ -21,7 +21,14 @@ class DatelineConfig(ConfigurableResource):
     """Paths and policies of a dateline deployment (relative paths are relative to the working directory)."""
 
     inbox_dir: str = Field(default=DEFAULT_INBOX, description="Folder the sensor watches for new article files.")
-    warehouse_dir: str = Field(default=DEFAULT_WAREHOUSE, description="Folder that receives parquet/ and timeline.duckdb.")
+    warehouse_dir: str = Field(
+        default=DEFAULT_WAREHOUSE,
+        description="Where parquet/ goes: a local folder or any fsspec URL (s3://bucket/wh, gs://..., memory://...).",
+    )
+    db_dir: str = Field(
+        default=os.environ.get("DATELINE_DB_DIR", ""),
+        description="Local folder timeline.duckdb is published in (default: the warehouse, when it is local).",
+    )
     sql_dir: str = Field(default=str(SQL_DIR), description="Folder of the DDL and view files the DuckDB build runs.")
     workers: int = Field(
         default=int(os.environ.get("DATELINE_WORKERS", "0")),
@@ -33,25 +40,28 @@ class DatelineConfig(ConfigurableResource):
         return Path(self.inbox_dir)
 
     @property
-    def warehouse(self) -> Path:
-        return Path(self.warehouse_dir)
+    def warehouse(self) -> str:
+        return self.warehouse_dir
+
+    @property
+    def db_folder(self) -> Path:
+        return Path(self.db_dir or self.warehouse_dir)
 
     @property
     def sql(self) -> Path:
         return Path(self.sql_dir)
 
 
-def published_db(warehouse_dir: str) -> DuckDBResource:
+def published_db(db_dir: str) -> DuckDBResource:
     """A read-only connection to the published database, safe beside analysts' connections."""
-    return DuckDBResource(
-        database=str(Path(warehouse_dir) / DB_FILENAME), connection_config={"access_mode": "READ_ONLY"}
-    )
+    return DuckDBResource(database=str(Path(db_dir) / DB_FILENAME), connection_config={"access_mode": "READ_ONLY"})
 
 
-def default_resources(inbox_dir: str | None = None, warehouse_dir: str | None = None) -> dict:
+def default_resources(
+    inbox_dir: str | None = None, warehouse_dir: str | None = None, db_dir: str | None = None, workers: int | None = None
+) -> dict:
     inbox_dir = inbox_dir or DEFAULT_INBOX
     warehouse_dir = warehouse_dir or DEFAULT_WAREHOUSE
-    return {
-        "dateline": DatelineConfig(inbox_dir=inbox_dir, warehouse_dir=warehouse_dir),
-        "warehouse_db": published_db(warehouse_dir),
-    }
+    config = DatelineConfig(inbox_dir=inbox_dir, warehouse_dir=warehouse_dir, db_dir=db_dir or "",
+                            **({"workers": workers} if workers is not None else {}))
+    return {"dateline": config, "warehouse_db": published_db(str(config.db_folder))}

@@ -33,21 +33,24 @@ class RunReport:
 
 def run_pipeline(
     inbox: Path,
-    warehouse: Path,
+    warehouse: str | Path,
     *,
     instance: DagsterInstance | None = None,
     on_stage: Callable[[str, int, int], None] | None = None,
+    db_dir: str | Path | None = None,
+    workers: int | None = None,
 ) -> RunReport:
     """Ingest every file of ``inbox`` (one Dagster run over all file partitions), then rebuild and publish the timeline.
 
     Files that left the inbox since the last run have their rows removed, so the
     warehouse always reflects the inbox. Raises if any step or blocking check fails.
+    ``warehouse`` may be an fsspec URL; ``db_dir`` is then the local folder for timeline.duckdb.
     """
-    inbox, warehouse = Path(inbox), Path(warehouse)
+    inbox, warehouse = Path(inbox), str(warehouse)
     if not inbox.is_dir():
         raise FileNotFoundError(f"inbox {inbox} does not exist")
     instance = instance or DagsterInstance.ephemeral()
-    resources = default_resources(str(inbox), str(warehouse))
+    resources = default_resources(str(inbox), warehouse, str(db_dir) if db_dir else None, workers)
     report = RunReport(files=sorted(inbox_snapshot(inbox)))
     on_disk = storage.partition_keys_on_disk(warehouse, "articles") | storage.partition_keys_on_disk(warehouse, "quarantine")
     report.removed = sorted(on_disk - set(report.files))
@@ -73,5 +76,5 @@ def run_pipeline(
     result = materialize(definitions, selection=WHOLE_WAREHOUSE, instance=instance, resources=resources,
                          run_config=QUIET)
     report.run_ids.append(result.run_id)
-    report.db_path = warehouse / storage.DB_FILENAME
+    report.db_path = resources["dateline"].db_folder / storage.DB_FILENAME
     return report

@@ -38,7 +38,7 @@ def mentions(article: str, days: list[date | None]) -> pa.Table:
 def test_year_partitioned_layout_and_replacement(tmp_path: Path) -> None:
     storage.write_partition(tmp_path, "mentions", "a.jsonl", mentions("a", [date(2017, 5, 1), date(2016, 1, 1), None]))
     storage.write_partition(tmp_path, "mentions", "b.txt", mentions("b", [date(2017, 6, 1)]))
-    dirs = sorted(p.parent.name for p in storage.table_files(tmp_path, "mentions"))
+    dirs = sorted(Path(p).parent.name for p in storage.table_files(tmp_path, "mentions"))
     assert dirs == ["year=2016", "year=2017", "year=2017", f"year={storage.HIVE_NULL}"]
     assert storage.read_table(tmp_path, "mentions").num_rows == 4
 
