@@ -41,6 +41,21 @@ CHECKS: dict[str, QualityCheck] = {
     c.name: c
     for c in [
         QualityCheck(
+            "inputs_accounted",
+            "Every input record ends in exactly one place: an article row (canonical or a duplicate in "
+            "article_duplicates) or a quarantine row; inputs = articles + duplicates + quarantined.",
+            """SELECT 'record in two places' AS problem, source_path, record_index
+               FROM (SELECT source_path, record_index FROM articles
+                     UNION ALL SELECT source_path, record_index FROM quarantine)
+               GROUP BY ALL HAVING count(*) > 1
+               UNION ALL
+               SELECT 'article missing from article_duplicates', a.source_path, a.record_index
+               FROM articles a ANTI JOIN article_duplicates d USING (article_id)
+               UNION ALL
+               SELECT 'article listed twice in article_duplicates', article_id, count(*)
+               FROM article_duplicates GROUP BY article_id HAVING count(*) > 1""",
+        ),
+        QualityCheck(
             "events_have_articles",
             "Every event belongs to an ingested article (no orphan events).",
             "SELECT e.event_id, e.article_id FROM events e ANTI JOIN articles a USING (article_id)",

@@ -30,7 +30,8 @@ def test_workspace_target_loads_every_definition() -> None:
     assets = {k.to_user_string() for k in repo.assets_defs_by_key}
     assert assets == {"raw_articles", "temporal_mentions", "events", "article_duplicates", "timeline", "timeline_db"}
     checks = {k.name for k in repo.asset_checks_defs_by_key}
-    assert {"events_have_articles", "intervals_ordered", "event_ids_unique", "timeline_unique", "published_db_readable"} <= checks
+    assert {"inputs_accounted", "events_have_articles", "intervals_ordered", "event_ids_unique", "timeline_unique",
+            "published_db_readable"} <= checks
     assert {s.name for s in repo.sensor_defs} == {"inbox_sensor"}
     assert {s.name for s in repo.schedule_defs} == {"daily_publish"}
     assert {"ingest_file", "publish_timeline"} <= {j.name for j in repo.get_all_jobs()}

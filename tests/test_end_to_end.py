@@ -236,3 +236,17 @@ def test_a_tagger_failure_on_one_article_does_not_sink_the_file(monkeypatch: pyt
     mentions, errors = pipeline.tag_articles(arts)
     assert set(mentions.column("article_id").to_pylist()) == {"ok"}
     assert errors == [{"article_id": "bad", "error": "RecursionError: pathological input"}]
+
+
+def test_every_sample_input_is_accounted_for(sample_run: Path) -> None:
+    """inputs = articles (canonical + duplicates) + quarantined, counted record by record."""
+    from dateline.ingest import read_inbox
+
+    inputs = read_inbox(sample_run / "inbox")
+    db = sample_run / "warehouse" / "timeline.duckdb"
+    canonical, duplicates = query(
+        db, "SELECT count(*) FILTER (duplicate_of IS NULL), count(*) FILTER (duplicate_of IS NOT NULL) FROM article_duplicates"
+    )[0]
+    quarantined = query(db, "SELECT count(*) FROM quarantine")[0][0]
+    assert len(inputs.articles) + len(inputs.quarantined) == canonical + duplicates + quarantined
+    assert duplicates >= 1 and quarantined >= 1
