@@ -32,15 +32,39 @@ def _cues() -> dict[str, str]:
     return {norm_key(r[0]): r[1] for r in read_tsv("tense_cues.tsv")}
 
 
+_ABBREV = frozenset(
+    "mr mrs ms dr st jr sr vs gen sen rep gov col lt sgt capt maj no inc co corp ltd bros dept univ prof "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun "
+    "a.m p.m u.s u.n u.k e.g i.e".split()
+)
+_BEFORE_DOT = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def _is_boundary(text: str, k: int) -> bool:
+    """Whether the ``". "`` at ``k`` ends a sentence (not "vs. ", "Mr. ", "a.m. ", an initial "J. ")."""
+    m = _BEFORE_DOT.search(text, max(0, k - 12), k)
+    if not m:
+        return True
+    w = m.group(1).lower()
+    return not (w in _ABBREV or (len(w) == 1 and text[k - 1].isupper()))
+
+
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("? ", 0, start),
-             text.rfind("! ", 0, start))
-    lo = 0 if lo < 0 else lo + 1
+    lo = max(text.rfind("\n", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start))
+    k = text.rfind(". ", 0, start)
+    while k > lo and not _is_boundary(text, k):
+        k = text.rfind(". ", 0, k)
+    lo = 0 if max(lo, k) < 0 else max(lo, k) + 1
     hi = len(text)
-    for sep in (". ", "\n", "? ", "! "):
+    for sep in ("\n", "? ", "! "):
         k = text.find(sep, end)
         if 0 <= k < hi:
             hi = k
+    k = text.find(". ", end)
+    while 0 <= k < hi and not _is_boundary(text, k):
+        k = text.find(". ", k + 1)
+    if 0 <= k < hi:
+        hi = k
     return lo, hi
 
 
@@ -48,15 +72,25 @@ _FUTURE_WEIGHT = 0.5  # a future cue at distance d competes like a past cue at d
 
 
 def tense_at(text: str, start: int, end: int) -> str | None:
-    """``"past"``, ``"future"``, ``"present"`` or None: the nearest tense cue to ``text[start:end]`` in its sentence."""
+    """``"past"``, ``"future"``, ``"present"`` or None: the nearest tense cue to ``text[start:end]`` in its sentence.
+
+    Two-word cues win over one-word ones; a two-word cue marked ``none`` ("next to")
+    silences both words. A future cue right after a past-perfect "had" ("had been
+    scheduled to expire") reads past; a past form right after a future cue ("will be
+    held") reads future.
+    """
     lo, hi = _sentence(text, start, end)
     cues = _cues()
     best: tuple[float, str] | None = None
+    words = [(m.group().lower().replace("\u2019", "'"), m) for m in _WORD.finditer(text, lo, hi)]
     prev = ""
     last_future = -10  # token index of the last future cue: "will be held" is future, not past
-    for k, m in enumerate(_WORD.finditer(text, lo, hi)):
-        w = m.group().lower().replace("\u2019", "'")
+    last_had = -10  # token index of the last "had": "had been due to expire" is past
+    for k, (w, m) in enumerate(words):
         if start <= m.start() < end:
+            prev = w
+            continue
+        if k + 1 < len(words) and cues.get(f"{w} {words[k + 1][0]}") == "none":
             prev = w
             continue
         t = cues.get(f"{prev} {w}") or cues.get(w)
@@ -65,9 +99,13 @@ def tense_at(text: str, start: int, end: int) -> str | None:
             t = cues.get(w[w.index("'") :])
         if t is None and len(w) > 4 and w.endswith("ed") and w not in _ed_exceptions():
             t = "past"
-        if t is None:
+        if t is None or t == "none":
             continue
-        if t == "future":
+        if w == "had" or w == "hadn't":
+            last_had = k
+        if t == "future" and k - last_had <= 3:
+            t = "past"
+        elif t == "future":
             last_future = k
         elif t == "past" and k - last_future <= 3:
             t = "future"

@@ -231,6 +231,8 @@ def _ok(text: str, c: Candidate) -> bool:
         return not _DATELINE_AFTER.match(text, c.end)
     if f == "after_quantity":  # "$1.76 a year", "four flights a week", "24 hours a day"
         before = _word_before(text, c.start)
+        if before.endswith(".") and not text[c.start].islower():
+            return False  # "...on July 3. A week later": a new sentence, not a rate
         return bool(before) and (before[0].isdigit() or before[0] in "$\u20ac\u00a3" or before in _words("rate_before")
                                  or (before.endswith("s") and before not in _words("function_words")))
     if f == "set_adv":  # "daily flights", "quarterly dividend": adjectives, not sets

@@ -9,7 +9,16 @@ from dateline.temporal.anchoring import infer_ref, tense_at
 from dateline.temporal.extract import extract
 from dateline.temporal.mention import Mention
 from dateline.temporal.normalize import Frame, normalize
-from dateline.temporal.resolve import Anchor, Ref, Resolved, anchor_of, resolve, unresolved_value
+from dateline.temporal.resolve import (
+    Anchor,
+    Ref,
+    Resolved,
+    anchor_of,
+    report_quarter,
+    resolve,
+    shift,
+    unresolved_value,
+)
 from dateline.temporal.timex import granularity_of, interval_of
 
 __all__ = ["tag"]
@@ -43,10 +52,21 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
         ref = infer_ref([resolve(f, None, None) for f in frames if f.kind == "calendar"])
     last: Anchor | None = None
     last_quarter: Anchor | None = None
+    last_tense: str | None = None
+    reported = report_quarter(ref.day) if ref is not None and ref.gran == "day" else None
+
+    def is_reported(a: Anchor, tense: str | None = None) -> bool:
+        """False for a quarter still to come at the reference date (a forecast, not the results discussed)."""
+        if a.gran != "quarter" or reported is None or a.start <= reported:
+            return True
+        return a.start <= shift(reported, "Q", 1) and tense != "future"  # the current quarter, unless forecast
+
     out: list[Mention] = []
     for c, f in zip(cands, frames, strict=True):
         tense = tense_at(text, c.start, c.end) if _needs_tense(f) else None
         anchor = last
+        if (f.rel == "year_ago" or f.gran == "report") and anchor is not None and not is_reported(anchor, last_tense):
+            anchor = last_quarter  # "the latest quarter", "a year ago": reported results, not a forecast
         if f.rel == "year_ago" and last_quarter is not None and (last is None or last.gran != "quarter"):
             anchor = last_quarter  # "a year ago" in a text about quarterly results: that quarter
         try:
@@ -74,8 +94,8 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
         if r.type in ("DATE", "TIME") and f.kind in ("calendar", "relative", "deictic"):
             a = anchor_of(r)
             if a is not None:
-                last = a
-                if a.gran == "quarter":
+                last, last_tense = a, tense
+                if a.gran == "quarter" and is_reported(a, tense):
                     last_quarter = a
     if foreign:
         out = _merge_foreign(text, out, foreign)
