@@ -70,6 +70,10 @@ SEASONS_QUARTERS: list[Row] = [
      "2016-10-01/2017-01-01"),
     ("Revenue rose in the first half of 2016.", D, "the first half of 2016", "2016-H1", "half",
      "2016-01-01/2016-07-01"),
+    ("Earnings will be lower for the last half of 1989.", D, "the last half of 1989", "1989-H2", "half",
+     "1989-07-01/1990-01-01"),
+    ("National earned $22 million in the year-ago third quarter.", date(1989, 10, 30), "the year-ago third quarter",
+     "1988-Q3", "quarter", "1988-07-01/1988-10-01"),
     ("Revenue rose in the second half of 2015.", D, "the second half of 2015", "2015-H2", "half",
      "2015-07-01/2016-01-01"),
     ("Sales fell last quarter.", D, "last quarter", "2017-Q2", "quarter", "2017-04-01/2017-07-01"),
@@ -134,6 +138,12 @@ MONTH_WITHOUT_YEAR: list[Row] = [
      "1998-04-25/1998-04-26"),
     ("In January, a week after the anniversary of the Roe vs. Wade decision, a bomb killed a guard.",
      date(1998, 9, 25), "January", "1998-01", "month", "1998-01-01/1998-02-01"),  # "vs. " ends no sentence
+    ("The sale is to be completed around Nov. 1.", date(1989, 10, 30), "around Nov. 1", "1989-11-01", "day",
+     "1989-11-01/1989-11-02"),
+    ("Helicopters crashed last February.", date(1998, 3, 1), "last February", "1997-02", "month",
+     "1997-02-01/1997-03-01"),  # the month just ended would be "last month"
+    ("The office of the chairman is created effective Feb. 1.", date(1989, 10, 26), "Feb. 1", "1990-02-01", "day",
+     "1990-02-01/1990-02-02"),
     ("It was quiet in mid-May.", D, "mid-May", "2017-05", "month", "2017-05-01/2017-06-01"),
     ("Prices rose in late November.", date(1989, 12, 5), "late November", "1989-11", "month",
      "1989-11-01/1989-12-01"),
@@ -169,6 +179,8 @@ WEEKDAYS: list[Row] = [
      "1998-08-07", "day", "1998-08-07/1998-08-08"),
     ("Agents arrested him in the early hours of Thursday morning.", date(1999, 10, 8), "Thursday morning",
      "1999-10-07", "day", "1999-10-07/1999-10-08"),
+    ("Stocks fell Friday, down 4.5% from the previous Friday.", date(1989, 10, 30), "the previous Friday",
+     "1989-10-20", "day", "1989-10-20/1989-10-21"),
     ("Protesters gathered over the weekend.", D, "the weekend", "2017-W31-WE", "week", "2017-08-05/2017-08-07"),
     ("Crowds are expected this weekend.", D, "this weekend", "2017-W32-WE", "week", "2017-08-12/2017-08-14"),
 ]
@@ -429,6 +441,7 @@ NEGATIVES = [
     "A second group of directors resigned.",
     "Iraq imports about three-quarters of its food.",
     "Model 1900 is popular.",
+    "The quarter-to-quarter comparison was enhanced by charges.",
     "Room 2001 is free.",
 ]
 

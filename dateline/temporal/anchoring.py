@@ -75,7 +75,8 @@ def tense_at(text: str, start: int, end: int) -> str | None:
     """``"past"``, ``"future"``, ``"present"`` or None: the nearest tense cue to ``text[start:end]`` in its sentence.
 
     Two-word cues win over one-word ones; a two-word cue marked ``none`` ("next to")
-    silences both words. A future cue right after a past-perfect "had" ("had been
+    silences both words; a cue marked ``future@`` counts only right before the mention
+    ("effective Feb. 1"). A future cue right after a past-perfect "had" ("had been
     scheduled to expire") reads past; a past form right after a future cue ("will be
     held") reads future.
     """
@@ -99,6 +100,8 @@ def tense_at(text: str, start: int, end: int) -> str | None:
             t = cues.get(w[w.index("'") :])
         if t is None and len(w) > 4 and w.endswith("ed") and w not in _ed_exceptions():
             t = "past"
+        if t is not None and t.endswith("@"):  # a cue only right before the mention: "effective Feb. 1"
+            t = t[:-1] if m.end() <= start and not text[m.end() : start].strip() else None
         if t is None or t == "none":
             continue
         if w == "had" or w == "hadn't":

@@ -173,6 +173,9 @@ def _calendar(c: Candidate, typ: str) -> Frame:
     if "relyear" in g:  # "June last year": the year is relative, the month is not
         kw["n"] = _REL_SIGN.get(norm_key(g["relyear"]), 0)
         kw["rel"] = "relyear"
+    elif "relyear" in c.rule.params:  # "the year-ago third quarter"
+        kw["n"] = int(c.rule.params["relyear"])
+        kw["rel"] = "relyear"
     return replace(f, **kw)  # type: ignore[arg-type]
 
 

@@ -259,6 +259,8 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
             key = (f.month, f.day or 0) if day_ok else (f.month,)
             rkey = (r.month, r.day) if day_ok else (r.month,)
             year = _pick_year(key, rkey, r.year, f.rel, tense)
+            if f.rel == "last" and f.day is None and (r.month - f.month) % 12 == 1:
+                year -= 1  # "last February" said in March: the month just ended would be "last month"
         elif f.season:
             ry, rs = _season_of(r)
             if f.rel is None:
@@ -345,6 +347,8 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
             src = ref.source if ref else "unresolved"
         return Resolved(f.type, f.value or "PRESENT_REF", src, f.mod, f.freq, f.quant)
     if f.kind == "calendar":
+        if f.weekday and f.rel in ("previous", "following") and last is not None and last.gran in ("day", "time"):
+            ref = Ref(last.start, "day", last.source)  # "the previous Friday": before the day last mentioned
         v, src = _calendar(f, ref, tense)
         if f.gran == "week" and "X" not in v and len(v) == 10:
             v = value_at(date.fromisoformat(v), "week")
