@@ -133,6 +133,21 @@ def event_confidence(anchor_source: str, granularity: str | None, trigger: str |
     return round(score * (1.0 if trigger else 0.8), 3)
 
 
+# A wire dateline opening a story or paragraph: an upper-case place, then the date, an optional agency and a
+# dash: "KUALA LUMPUR, April 1 (AFP) -", "WASHINGTON, Jan. 5 --", "BEIRUT, Lebanon, March 3 (AP) —".
+_DATELINE = re.compile(
+    r"(?:^|\n)[ \t]*[A-Z][A-Z.'\- ]{1,40}(?:,[ \t]*[A-Z][A-Za-z.'\- ]{1,30})?,[ \t]*"
+    r"(?P<date>[^\n(]{3,30}?)[ \t]*(?:\([A-Za-z .-]{1,20}\))?[ \t]*(?:-{1,2}|—|–|_)"
+)
+
+
+def in_dateline(text: str, start: int, end: int) -> bool:
+    """True when ``[start, end)`` is the date of a wire dateline: it dates the filing, not an event."""
+    line_start = text.rfind("\n", 0, start) + 1
+    m = _DATELINE.match(text, max(0, line_start - 1) if line_start else 0)
+    return bool(m) and m.start("date") == start and end <= m.end("date")
+
+
 def extract_events(
     article_id: str,
     text: str,
@@ -140,7 +155,10 @@ def extract_events(
     published_at: datetime | None = None,
 ) -> list[Event]:
     """One event per dated (DATE/TIME, resolved) mention of an article, in text order."""
-    dated = [m for m in mentions if m.timex_type in DATED_TYPES and m.start_date is not None]
+    dated = [
+        m for m in mentions
+        if m.timex_type in DATED_TYPES and m.start_date is not None and not in_dateline(text, m.start, m.end)
+    ]
     if not dated:
         return []
     sentences = split_sentences(text)

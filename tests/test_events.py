@@ -89,3 +89,30 @@ def test_undated_and_duration_mentions_make_no_event() -> None:
     dur = Mention(15, 26, "three years", "DURATION", "P3Y", None, None, None, "absolute")
     unresolved = Mention(40, 46, "Monday", "DATE", "XXXX-WXX-1", "day", None, None, "unresolved")
     assert extract_events("a", text, [dur, unresolved]) == []
+
+
+@pytest.mark.parametrize(
+    "text, phrase, expected",
+    [
+        ("KUALA LUMPUR, April 1 (AFP) - Shares fell on Tuesday.", "April 1", True),
+        ("WASHINGTON, Jan. 5 -- The Senate voted on Monday.", "Jan. 5", True),
+        ("WASHINGTON, Jan. 5 -- The Senate voted on Monday.", "Monday", False),
+        ("First paragraph.\nBEIRUT, Lebanon, March 3 (AP) — Talks resumed.", "March 3", True),
+        ("On April 1 the shares fell - sharply.", "April 1", False),
+        ("The deal, signed April 1 - a Monday - held.", "April 1", False),
+    ],
+)
+def test_wire_dateline_dates_are_not_events(text: str, phrase: str, expected: bool) -> None:
+    from dateline.events import in_dateline
+
+    i = text.index(phrase)
+    assert in_dateline(text, i, i + len(phrase)) is expected
+
+
+def test_dateline_date_makes_no_event() -> None:
+    text = "KUALA LUMPUR, April 1 (AFP) - Malaysian shares dipped on Tuesday."
+    ms = [
+        _mention(text, "April 1", "1997-04-01", date(1997, 4, 1), date(1997, 4, 2), "day"),
+        _mention(text, "Tuesday", "1997-04-01", date(1997, 4, 1), date(1997, 4, 2), "day"),
+    ]
+    assert [e.mention_text for e in extract_events("a", text, ms)] == ["Tuesday"]
