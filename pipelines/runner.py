@@ -14,9 +14,8 @@ from assets.partitions import inbox_files
 from dateline import storage
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
 from pipelines.resources import default_resources
-from pipelines.sensors import inbox_snapshot
+from pipelines.sensors import drop_file_rows, inbox_snapshot
 
-FILE_TABLES = ("articles", "quarantine", "mentions", "events")
 PER_FILE = AssetSelection.assets(raw_articles, temporal_mentions, events)
 WHOLE_WAREHOUSE = AssetSelection.groups("timeline", "warehouse")
 # Headless runs report through the CLI; Dagster's per-event DEBUG lines would drown it.
@@ -55,8 +54,7 @@ def run_pipeline(
     on_disk = storage.partition_keys_on_disk(warehouse, "articles") | storage.partition_keys_on_disk(warehouse, "quarantine")
     report.removed = sorted(on_disk - set(report.files))
     for key in report.removed:
-        for table in FILE_TABLES:
-            storage.drop_partition(warehouse, table, key)
+        drop_file_rows(warehouse, key)
     known = instance.get_dynamic_partitions(inbox_files.name)
     for key in set(known) - set(report.files):
         instance.delete_dynamic_partition(inbox_files.name, key)

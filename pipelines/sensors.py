@@ -8,9 +8,18 @@ from pathlib import Path
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
 
 from assets.partitions import inbox_files
+from dateline import storage
 from dateline.ingest.paths import relative_source_path, walk_inbox
-from pipelines.jobs import ingest_job
+from pipelines.jobs import ingest_job, publish_job
 from pipelines.resources import DatelineConfig
+
+# Tables whose rows belong to one inbox file (partition) and leave with it.
+FILE_TABLES = ("articles", "quarantine", "mentions", "events")
+
+
+def drop_file_rows(warehouse: str, key: str) -> int:
+    """Remove every row that inbox file ``key`` contributed; returns the number of Parquet files deleted."""
+    return sum(storage.drop_partition(warehouse, table, key) for table in FILE_TABLES)
 
 
 def fingerprint(path: Path) -> str:
@@ -38,11 +47,12 @@ def plan_runs(previous: dict[str, str], current: dict[str, str]) -> tuple[list[s
 
 
 @sensor(
-    job=ingest_job,
+    jobs=[ingest_job, publish_job],
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.STOPPED,
     description="Watches the inbox (DatelineConfig.inbox_dir) and requests one ingest run per new or "
-    "changed file; the cursor remembers each file's size and mtime so restarts do not re-run old files.",
+    "changed file; the cursor remembers each file's size and mtime so restarts do not re-run old files. "
+    "A file that leaves the inbox takes its rows and partition with it, and the timeline is republished.",
 )
 def inbox_sensor(context: SensorEvaluationContext, dateline: DatelineConfig):
     previous = json.loads(context.cursor) if context.cursor else {}
@@ -53,10 +63,12 @@ def inbox_sensor(context: SensorEvaluationContext, dateline: DatelineConfig):
     if not changed and not removed:
         return SkipReason("no new or changed files")
     known = set(context.instance.get_dynamic_partitions(inbox_files.name))
-    return SensorResult(
-        run_requests=[RunRequest(partition_key=k, run_key=f"{k}@{current[k]}") for k in changed],
-        dynamic_partitions_requests=[
-            inbox_files.build_add_request([k for k in changed if k not in known]),
-        ],
-        cursor=json.dumps(current, sort_keys=True),
-    )
+    for key in removed:
+        drop_file_rows(dateline.warehouse, key)
+    runs = [RunRequest(partition_key=k, run_key=f"{k}@{current[k]}", job_name=ingest_job.name) for k in changed]
+    if removed:
+        runs.append(RunRequest(run_key=f"removed:{','.join(removed)}@{len(current)}", job_name=publish_job.name))
+    requests = [inbox_files.build_add_request([k for k in changed if k not in known])]
+    if any(k in known for k in removed):
+        requests.append(inbox_files.build_delete_request([k for k in removed if k in known]))
+    return SensorResult(run_requests=runs, dynamic_partitions_requests=requests, cursor=json.dumps(current, sort_keys=True))

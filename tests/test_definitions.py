@@ -77,3 +77,28 @@ def test_sensor_requests_new_files_once(tmp_path: Path) -> None:
         (inbox / "two.jsonl").write_text('{"text": "x"}\n')
         third = inbox_sensor(build_sensor_context(instance=instance, cursor=cursor, resources={"dateline": config}))
         assert [r.partition_key for r in third.run_requests] == ["two.jsonl"]
+
+
+def test_sensor_removes_a_deleted_files_rows_and_partition(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    from dateline import schemas, storage
+    from pipelines.resources import DatelineConfig
+    from pipelines.sensors import inbox_sensor
+
+    inbox, wh = tmp_path / "inbox", tmp_path / "wh"
+    inbox.mkdir()
+    (inbox / "keep.txt").write_text("Kept.")
+    storage.write_partition(str(wh), "quarantine", "gone.txt", pa.Table.from_pylist(
+        [{"source_path": "gone.txt", "record_index": -1, "reason": "empty_file", "message": "x", "partition_key": "gone.txt"}],
+        schema=schemas.QUARANTINE))
+    config = DatelineConfig(inbox_dir=str(inbox), warehouse_dir=str(wh))
+    cursor = json.dumps({"keep.txt": "5-1", "gone.txt": "9-9"})
+    with DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions("inbox_files", ["keep.txt", "gone.txt"])
+        result = inbox_sensor(build_sensor_context(instance=instance, cursor=cursor, resources={"dateline": config}))
+    assert storage.read_table(str(wh), "quarantine").num_rows == 0
+    jobs = sorted(r.job_name for r in result.run_requests)
+    assert jobs == ["ingest_file", "publish_timeline"]  # keep.txt changed fingerprint; gone.txt removed
+    deletes = [r for r in result.dynamic_partitions_requests if type(r).__name__.startswith("Delete")]
+    assert [list(r.partition_keys) for r in deletes] == [["gone.txt"]]
