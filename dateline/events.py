@@ -81,11 +81,13 @@ def find_trigger(clause: str) -> str | None:
     return None
 
 
-def find_actors(text: str, exclude: Sequence[Span] = ()) -> list[str]:
+def find_actors(text: str, exclude: Sequence[Span] = (), names: frozenset[str] | None = None) -> list[str]:
     """Named entities (capitalised name sequences) in ``text``, in order, de-duplicated.
 
     ``exclude`` holds spans (relative to ``text``) that are not names, such as
-    the temporal expressions themselves.
+    the temporal expressions themselves. ``names`` (see ``mid_sentence_names``)
+    are the words the whole article capitalises where no sentence starts: a lone
+    capitalised word opening ``text`` counts as a name only if it is one of them.
     """
     stop = word_set("non_actors.txt")
     titles = word_set("titles.txt")
@@ -100,12 +102,22 @@ def find_actors(text: str, exclude: Sequence[Span] = ()) -> list[str]:
             words = words[:-1]
         if not words:
             continue
-        if len(words) == 1 and not text[: m.start()].strip() and _is_common_opener(text, m.end()):
-            continue
+        if len(words) == 1 and not text[: m.start()].strip():
+            if (names is not None and words[0] not in names) or _is_common_opener(text, m.end()):
+                continue
         name = " ".join(words)
         if len(name) > 1 and name not in actors:
             actors.append(name)
     return actors
+
+
+_MID_SENTENCE_NAME = re.compile(r"(?<=[a-z,;:)] )[A-Z][\w\-]*")
+
+
+def mid_sentence_names(text: str) -> frozenset[str]:
+    """Capitalised words that occur after a lowercase word or punctuation inside a sentence: names,
+    as opposed to ordinary words capitalised only because they open a sentence ("Workers returned")."""
+    return frozenset(m.group() for m in _MID_SENTENCE_NAME.finditer(text))
 
 
 def _is_common_opener(text: str, end: int) -> bool:
@@ -162,6 +174,7 @@ def extract_events(
     if not dated:
         return []
     sentences = split_sentences(text)
+    names = mid_sentence_names(text)
     clause_cache: dict[Span, list[Span]] = {}
     events: list[Event] = []
     for m in dated:
@@ -185,7 +198,7 @@ def extract_events(
                 sentence_start=sentence[0],
                 sentence_end=sentence[1],
                 trigger=trigger,
-                actors=find_actors(clause, own),
+                actors=find_actors(clause, own, names),
                 tense=detect_tense(clause),
                 mention_text=m.text,
                 mention_start=m.start,

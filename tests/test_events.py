@@ -116,3 +116,18 @@ def test_dateline_date_makes_no_event() -> None:
         _mention(text, "Tuesday", "1997-04-01", date(1997, 4, 1), date(1997, 4, 2), "day"),
     ]
     assert [e.mention_text for e in extract_events("a", text, ms)] == ["Tuesday"]
+
+
+@pytest.mark.parametrize(
+    "article, clause, actors",
+    [
+        ("Workers returned on Tuesday. The union said workers were tired.", "Workers returned on Tuesday.", []),
+        ("Talks resumed on Monday. Diplomats said talks would go on.", "Talks resumed on Monday.", []),
+        ("Hamas met on Monday. Iran said Hamas agreed.", "Hamas met on Monday.", ["Hamas"]),
+        ("Voltaro raised money last week. Investors backed Voltaro again.", "Voltaro raised money last week.", ["Voltaro"]),
+    ],
+)
+def test_sentence_initial_words_are_names_only_if_the_article_says_so(article: str, clause: str, actors: list[str]) -> None:
+    from dateline.events import mid_sentence_names
+
+    assert find_actors(clause, (), mid_sentence_names(article)) == actors
