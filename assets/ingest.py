@@ -1,7 +1,10 @@
 """Per-file assets: articles, their temporal mentions and their events (one partition per inbox file).
 
 A run may cover many partitions (single-run backfill): the files are then fanned
-out over a process pool, so a backfill uses every core.
+out over a process pool, so a backfill uses every core. Partitions whose file and
+code are unchanged since they were last built are skipped (see
+``dateline.partitions.partition_status``), so re-running over every file costs only
+the new and changed ones; tag a run ``dateline/reprocess=true`` to rebuild anyway.
 """
 
 import warnings
@@ -22,6 +25,8 @@ from dateline.partitions import (
     ingest_partition,
     map_partitions,
     merge_stats,
+    partitions_to_run,
+    processing_version,
     tag_partition,
     workers_for,
 )
@@ -34,17 +39,31 @@ BACKFILL = BackfillPolicy.single_run()
 warnings.filterwarnings("ignore", category=BetaWarning, message=".*backfill_policy.*")
 
 
-def _workers(context: AssetExecutionContext, dateline: DatelineConfig) -> int:
-    return workers_for(dateline.inbox_dir, context.partition_keys, dateline.workers)
+# Run tag that makes the per-file assets process every requested partition, up to date or not.
+REPROCESS_TAG = "dateline/reprocess"
 
 
-def _result(context: AssetExecutionContext, stats: list[dict], row_key: str) -> MaterializeResult:
+def _todo(context: AssetExecutionContext, dateline: DatelineConfig) -> list[str]:
+    """The requested partitions that are not up to date (new or changed file, other code, interrupted run):
+    a partition built from the same bytes by the same code is skipped, unless the run is tagged
+    ``dateline/reprocess=true``."""
+    keys = list(context.partition_keys)
+    if context.run.tags.get(REPROCESS_TAG, "").lower() == "true":
+        return keys
+    return partitions_to_run(dateline.inbox_dir, dateline.warehouse_dir, keys)
+
+
+def _workers(dateline: DatelineConfig, keys: list[str]) -> int:
+    return workers_for(dateline.inbox_dir, keys, dateline.workers)
+
+
+def _result(context: AssetExecutionContext, todo: list[str], stats: list[dict], row_key: str) -> MaterializeResult:
     total = merge_stats(stats)
     seconds = total.pop("seconds", 0.0)
     metadata = {"dagster/row_count": total.pop(row_key, 0), **total, "files": len(stats),
-                "cpu_seconds": round(seconds, 3)}
+                "skipped_unchanged": len(context.partition_keys) - len(todo), "cpu_seconds": round(seconds, 3)}
     if len(stats) == 1:
-        metadata["source_path"] = context.partition_keys[0]
+        metadata["source_path"] = todo[0]
     return MaterializeResult(metadata=metadata)
 
 
@@ -55,12 +74,14 @@ def _result(context: AssetExecutionContext, stats: list[dict], row_key: str) -> 
     kinds={"python", "parquet"},
     retry_policy=FILE_RETRY,
     description="Articles read from one inbox file (boilerplate stripped, headline found), plus the "
-    "records of that file that were quarantined, with their reason. Parquet: articles/, quarantine/.",
+    "records of that file that were quarantined, with their reason, and the articles' dedupe signatures. "
+    "Parquet: articles/, quarantine/ (working tables: signatures/, ingest_manifest/).",
 )
 def raw_articles(context: AssetExecutionContext, dateline: DatelineConfig) -> MaterializeResult:
     # read_file confines each path to the inbox and quarantines escapes.
-    args = [(dateline.inbox_dir, dateline.warehouse_dir, k) for k in context.partition_keys]
-    return _result(context, map_partitions(ingest_partition, args, _workers(context, dateline)), "articles")
+    todo = _todo(context, dateline)
+    args = [(dateline.inbox_dir, dateline.warehouse_dir, k, processing_version()) for k in todo]
+    return _result(context, todo, map_partitions(ingest_partition, args, _workers(dateline, todo)), "articles")
 
 
 @asset(
@@ -74,8 +95,9 @@ def raw_articles(context: AssetExecutionContext, dateline: DatelineConfig) -> Ma
     "granularity and a half-open [start_date, end_date) interval. Parquet: mentions/year=YYYY/.",
 )
 def temporal_mentions(context: AssetExecutionContext, dateline: DatelineConfig) -> MaterializeResult:
-    args = [(dateline.warehouse_dir, k) for k in context.partition_keys]
-    return _result(context, map_partitions(tag_partition, args, _workers(context, dateline)), "mentions")
+    todo = _todo(context, dateline)
+    args = [(dateline.warehouse_dir, k) for k in todo]
+    return _result(context, todo, map_partitions(tag_partition, args, _workers(dateline, todo)), "mentions")
 
 
 @asset(
@@ -89,5 +111,6 @@ def temporal_mentions(context: AssetExecutionContext, dateline: DatelineConfig) 
     "character offsets into the article text. Parquet: events/year=YYYY/.",
 )
 def events(context: AssetExecutionContext, dateline: DatelineConfig) -> MaterializeResult:
-    args = [(dateline.warehouse_dir, k) for k in context.partition_keys]
-    return _result(context, map_partitions(events_partition, args, _workers(context, dateline)), "events")
+    todo = _todo(context, dateline)
+    args = [(dateline.warehouse_dir, k) for k in todo]
+    return _result(context, todo, map_partitions(events_partition, args, _workers(dateline, todo)), "events")

@@ -16,7 +16,7 @@ from dagster_duckdb import DuckDBResource
 from tabulate import tabulate
 
 from assets.ingest import FILE_RETRY, events, raw_articles, temporal_mentions
-from dateline import pipeline, quality, storage
+from dateline import partitions, quality, storage
 from pipelines.resources import DatelineConfig
 
 PREVIEW_ROWS = 10
@@ -31,18 +31,17 @@ PREVIEW_ROWS = 10
     "canonical_id; duplicate_of is NULL for the canonical copy. Parquet: article_duplicates/.",
 )
 def article_duplicates(context: AssetExecutionContext, dateline: DatelineConfig) -> MaterializeResult:
-    started = time.perf_counter()
-    articles = storage.read_table(dateline.warehouse, "articles")
-    dups = pipeline.dedupe_articles(articles)
-    storage.replace_table(dateline.warehouse, "article_duplicates", dups)
-    methods = dups.column("method").to_pylist()
+    # Phase 2 only: the MinHash signatures were computed per file by raw_articles (signatures/);
+    # texts are read back just for candidate pairs.
+    stats = partitions.dedupe_warehouse(dateline.warehouse, dateline.workers)
     return MaterializeResult(
         metadata={
-            "dagster/row_count": dups.num_rows,
-            "canonical_articles": sum(m is None for m in methods),
-            "exact_duplicates": methods.count("exact"),
-            "near_duplicates": methods.count("near"),
-            "seconds": round(time.perf_counter() - started, 3),
+            "dagster/row_count": stats["articles"],
+            "canonical_articles": stats["canonical_articles"],
+            "exact_duplicates": stats["exact_duplicates"],
+            "near_duplicates": stats["near_duplicates"],
+            "signatures_recomputed": stats.get("signatures_recomputed", 0),
+            "seconds": round(stats.get("seconds", 0.0), 3),
         }
     )
 
@@ -56,19 +55,15 @@ def article_duplicates(context: AssetExecutionContext, dateline: DatelineConfig)
     "sources merged into one row with source_count, sources and first_reported. Parquet: timeline/year=YYYY/.",
 )
 def timeline(context: AssetExecutionContext, dateline: DatelineConfig) -> MaterializeResult:
-    started = time.perf_counter()
-    evs = storage.read_table(dateline.warehouse, "events")
-    dups = storage.read_table(dateline.warehouse, "article_duplicates")
-    rows = pipeline.build_timeline(evs, dups)
-    storage.replace_table(dateline.warehouse, "timeline", rows)
-    counts = rows.column("source_count").to_pylist()
+    # A year of events at a time (events only merge on a shared start date), years over a process pool.
+    stats = partitions.timeline_warehouse(dateline.warehouse, dateline.workers)
     return MaterializeResult(
         metadata={
-            "dagster/row_count": rows.num_rows,
-            "events_in": evs.num_rows,
-            "multi_source_rows": sum(c > 1 for c in counts),
-            "max_source_count": max(counts, default=0),
-            "seconds": round(time.perf_counter() - started, 3),
+            "dagster/row_count": stats["rows"],
+            "events_in": stats["events_in"],
+            "multi_source_rows": stats["multi_source_rows"],
+            "max_source_count": stats["max_source_count"],
+            "seconds": round(stats["seconds"], 3),
         }
     )
 

@@ -12,7 +12,7 @@ import re
 import unicodedata
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -281,6 +281,175 @@ def _metadata_rank(row: dict) -> tuple:
     )
 
 
+# --- article dedupe in two phases ---------------------------------------------------------------
+#
+# Phase 1 (``article_signatures``) needs only the articles of one batch (one inbox file) and is the
+# expensive part: normalise, hash, shingle and MinHash every text. It runs per partition, in parallel.
+# Phase 2 (``cluster_articles``) needs the compact per-article figures of the whole warehouse
+# (content hash, shingle count, signature, metadata rank) and the shingle sets of the few articles
+# that have a candidate: LSH banding, screen, exact test, union-find, canonical choice.
+# ``find_duplicate_articles`` is both phases over rows in memory.
+
+
+def article_signatures(
+    article_ids: Sequence[str], texts: Sequence[str | None]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Phase 1: ``(content_hashes, shingle_counts, signatures)`` of a batch of articles, in input order.
+
+    ``content_hashes[i]`` is :func:`content_hash` of text ``i``. The MinHash signature
+    (``signatures[i]``, ``NUM_PERM`` uint32) and the number of distinct shingles
+    (``shingle_counts[i]``) are computed only for the article with the smallest id among those
+    of the batch with one content hash: the representative its exact copies are compared by.
+    The others get ``shingle_counts[i] == -1`` (their signature row is undefined).
+    """
+    n = len(article_ids)
+    hashes: list[str] = [""] * n
+    counts = np.full(n, -1, dtype=np.int32)
+    sig = np.full((n, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
+    seen: set[str] = set()
+    batch: list[list[str]] = []
+    where: list[int] = []
+    batch_bytes = 0
+
+    def flush() -> None:
+        nonlocal batch, where, batch_bytes
+        if batch:
+            h, off = _hash_token_streams(batch, SHINGLE_WORDS)
+            sig[where] = _signatures(h, off)
+            counts[where] = np.diff(off)
+        batch, where, batch_bytes = [], [], 0
+
+    # In id order, so the first text of each hash is the representative (as in phase 2).
+    for i in sorted(range(n), key=lambda i: article_ids[i]):
+        toks = _tokens(texts[i] or "")
+        words = [t for t in toks if t != _MARK]
+        h = hashlib.sha1(" ".join(words).encode()).hexdigest()[:16]
+        hashes[i] = h
+        if h in seen:
+            continue
+        seen.add(h)
+        batch.append(toks)
+        where.append(i)
+        batch_bytes += sum(map(len, words)) + len(toks)
+        if batch_bytes >= _CHUNK_BYTES:
+            flush()
+    flush()
+    return hashes, counts, sig
+
+
+def shingle_hash_sets(texts: Sequence[str | None]) -> list[np.ndarray]:
+    """The shingle-hash set of each text (as :func:`shingle_hashes`), computed a chunk at a time."""
+    out: list[np.ndarray] = []
+    for lo in range(0, len(texts), _VERIFY_PAIRS):
+        h, off = _hash_token_streams([_tokens(t or "") for t in texts[lo : lo + _VERIFY_PAIRS]], SHINGLE_WORDS)
+        out.extend(h[off[x] : off[x + 1]] for x in range(len(off) - 1))
+    return out
+
+
+def exact_groups(article_ids: Sequence[str], content_hashes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``(rep, reps)``: ``rep[i]`` is the index of the smallest-id article with article ``i``'s
+    content hash; ``reps`` are the distinct representatives, in id order."""
+    n = len(article_ids)
+    order = np.array(sorted(range(n), key=lambda i: article_ids[i]), dtype=np.int64)
+    rep = np.empty(n, dtype=np.int64)
+    first: dict[str, int] = {}
+    reps: list[int] = []
+    for i in order.tolist():
+        h = content_hashes[i]
+        r = first.get(h)
+        if r is None:
+            first[h] = r = i
+            reps.append(i)
+        rep[i] = r
+    return rep, np.array(reps, dtype=np.int64)
+
+
+def candidate_pairs(sig: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Pairs of rows of ``sig`` (representatives in id order) worth the exact test: LSH band
+    collisions whose MinHash estimate of Jaccard could still pass it. ``(k, 2)``, ``i < j``."""
+    n = len(sig)
+    pairs = _candidate_pairs(sig) if n > 1 else np.empty((0, 2), dtype=np.int64)
+    if len(pairs):
+        pairs = pairs[(sizes[pairs[:, 0]] > 0) & (sizes[pairs[:, 1]] > 0)]
+    if len(pairs):
+        est = np.empty(len(pairs))
+        for lo in range(0, len(pairs), 1 << 16):  # bounded temporaries: (block, NUM_PERM) booleans
+            p = pairs[lo : lo + (1 << 16)]
+            est[lo : lo + len(p)] = (sig[p[:, 0]] == sig[p[:, 1]]).mean(axis=1)
+        pairs = pairs[est >= _min_jaccard(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) - SCREEN_MARGIN]
+    return pairs
+
+
+ShingleSets = Callable[[Sequence[int]], dict[int, np.ndarray]]
+
+
+def cluster_articles(
+    article_ids: Sequence[str],
+    content_hashes: Sequence[str],
+    rank: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    rep_signatures: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    shingle_sets: ShingleSets,
+) -> tuple[np.ndarray, list[str | None], np.ndarray]:
+    """Phase 2: the duplicate clusters of a whole collection.
+
+    ``rank`` is ``(no_date, no_url, no_title, text_length)`` per article (see ``_metadata_rank``;
+    the id breaks ties). ``rep_signatures(reps)`` returns the ``(signatures, shingle_counts)`` of the
+    representatives ``reps`` (indices, in id order) as phase 1 computed them. ``shingle_sets(indices)``
+    returns the shingle-hash sets of those articles (only candidates' are asked for, in one call per
+    step, so a caller can read their texts from storage in one pass).
+
+    Returns ``(canonical, method, similarity)`` per article: the index of its canonical article,
+    ``None``/``"exact"``/``"near"``, and the Jaccard similarity to the canonical copy.
+    """
+    n = len(article_ids)
+    rep, reps = exact_groups(article_ids, content_hashes)
+    sig, sizes = rep_signatures(reps)
+    pairs = candidate_pairs(sig, sizes)
+    del sig
+    # Exact test on the candidates' shingle sets (of their representatives' own texts).
+    uf: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while uf.get(root, root) != root:
+            root = uf[root]
+        while uf.get(x, x) != root:
+            uf[x], x = root, uf[x]
+        return root
+
+    if len(pairs):
+        sets = shingle_sets(np.unique(reps[pairs]).tolist())
+        for i, j in reps[pairs].tolist():
+            if _similarity(sets[i], sets[j]) is not None:
+                a, b = find(i), find(j)
+                if a != b:
+                    uf[max(a, b)] = min(a, b)
+        del sets
+    comp = np.array([find(r) for r in rep.tolist()], dtype=np.int64) if uf else rep.copy()
+    # Canonical per component: the best metadata rank, ties broken by id.
+    id_rank = np.empty(n, dtype=np.int64)
+    id_rank[np.array(sorted(range(n), key=lambda i: article_ids[i]), dtype=np.int64)] = np.arange(n)
+    no_date, no_url, no_title, length = rank
+    order = np.lexsort((id_rank, -np.asarray(length, dtype=np.int64), no_title, no_url, no_date, comp))
+    first = np.concatenate([[True], comp[order][1:] != comp[order][:-1]]) if n else np.empty(0, dtype=bool)
+    best = np.empty(n, dtype=np.int64)
+    best[comp[order][first]] = order[first]
+    canonical = best[comp]
+    # Near copies (another content hash than their canonical): Jaccard of their own texts.
+    hashes = np.asarray(content_hashes, dtype=object)
+    near = np.flatnonzero((canonical != np.arange(n)) & (hashes != hashes[canonical]))
+    similarity = np.ones(n, dtype=np.float64)
+    method: list[str | None] = [None] * n
+    for i in np.flatnonzero(canonical != np.arange(n)).tolist():
+        method[i] = "exact"
+    if len(near):
+        sets = shingle_sets(np.unique(np.concatenate([near, canonical[near]])).tolist())
+        for m in near.tolist():
+            similarity[m] = _jaccard(sets[m], sets[int(canonical[m])])
+            method[m] = "near"
+    return canonical, method, similarity
+
+
 def find_duplicate_articles(articles: Sequence[dict]) -> list[dict]:
     """Cluster exact and near-duplicate articles and pick one canonical article per cluster.
 
@@ -293,84 +462,39 @@ def find_duplicate_articles(articles: Sequence[dict]) -> list[dict]:
     sentence-bounded word 5-shingles, LSH banding by sorting band keys (no all-pairs),
     a screen on the signatures, then exact Jaccard >= 0.8 or containment >= 0.9.
     Memory beyond the input is ``NUM_PERM`` uint32 per distinct text; shingle sets are
-    rebuilt only for the texts that have a candidate.
+    rebuilt only for the texts that have a candidate. Both phases in memory: the warehouse
+    runs phase 1 per inbox file (``article_signatures``) and phase 2 over the stored signatures.
     """
     by_id = {r["article_id"]: r for r in articles}
-    uf = _UnionFind()
-    hashes: dict[str, str] = {}
-    first_of_hash: dict[str, str] = {}
-    reps: list[str] = []
-    sig_parts: list[np.ndarray] = []
-    size_parts: list[np.ndarray] = []
-    batch: list[list[str]] = []
-    batch_bytes = 0
+    rows = list(by_id.values())
+    ids = [r["article_id"] for r in rows]
+    texts = [r["text"] for r in rows]
+    hashes, counts, sig = article_signatures(ids, texts)
+    rank = (
+        np.array([r.get("published_at") is None for r in rows], dtype=bool),
+        np.array([not r.get("url") for r in rows], dtype=bool),
+        np.array([not r.get("title") for r in rows], dtype=bool),
+        np.array([len(r.get("text") or "") for r in rows], dtype=np.int64),
+    )
 
-    def flush() -> None:
-        nonlocal batch, batch_bytes
-        if batch:
-            h, off = _hash_token_streams(batch, SHINGLE_WORDS)
-            sig_parts.append(_signatures(h, off))
-            size_parts.append(np.diff(off))
-        batch, batch_bytes = [], 0
+    def sets_of(indices: Sequence[int]) -> dict[int, np.ndarray]:
+        return dict(zip(indices, shingle_hash_sets([texts[i] for i in indices]), strict=True))
 
-    # One pass in id order: normalise once for both the exact hash and the shingles of each new text.
-    for aid in sorted(by_id):
-        toks = _tokens(by_id[aid]["text"] or "")
-        words = [t for t in toks if t != _MARK]
-        h = hashlib.sha1(" ".join(words).encode()).hexdigest()[:16]
-        hashes[aid] = h
-        if h in first_of_hash:
-            uf.union(first_of_hash[h], aid)
-            continue
-        first_of_hash[h] = aid
-        reps.append(aid)
-        batch.append(toks)
-        batch_bytes += sum(map(len, words)) + len(toks)
-        if batch_bytes >= _CHUNK_BYTES:
-            flush()
-    flush()
-    n = len(reps)
-    sig = np.concatenate(sig_parts) if sig_parts else np.empty((0, NUM_PERM), dtype=np.uint32)
-    sizes = np.concatenate(size_parts) if size_parts else np.empty(0, dtype=np.int64)
-    pairs = _candidate_pairs(sig) if n > 1 else np.empty((0, 2), dtype=np.int64)
-    if len(pairs):
-        pairs = pairs[(sizes[pairs[:, 0]] > 0) & (sizes[pairs[:, 1]] > 0)]
-    if len(pairs):
-        est = (sig[pairs[:, 0]] == sig[pairs[:, 1]]).mean(axis=1)
-        pairs = pairs[est >= _min_jaccard(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) - SCREEN_MARGIN]
-    # Exact test, a block of candidate pairs at a time: only those texts' shingle sets are in memory.
-    for lo in range(0, len(pairs), _VERIFY_PAIRS):
-        block = pairs[lo : lo + _VERIFY_PAIRS]
-        need = np.unique(block).tolist()
-        h, off = _hash_token_streams([_tokens(by_id[reps[i]]["text"] or "") for i in need], SHINGLE_WORDS)
-        sets = {i: h[off[x] : off[x + 1]] for x, i in enumerate(need)}
-        for i, j in block.tolist():
-            if _similarity(sets[i], sets[j]) is not None:
-                uf.union(reps[i], reps[j])
-
-    groups = uf.groups(by_id)
-    canon = {root: min((by_id[m] for m in members), key=_metadata_rank)["article_id"] for root, members in groups.items()}
-    near = [(m, canon[r]) for r, members in groups.items() for m in members if hashes[m] != hashes[canon[r]]]
-    sims: dict[str, float] = {}
-    for lo in range(0, len(near), _VERIFY_PAIRS):
-        block = near[lo : lo + _VERIFY_PAIRS]
-        need = sorted({x for pair in block for x in pair})
-        h, off = _hash_token_streams([_tokens(by_id[a]["text"] or "") for a in need], SHINGLE_WORDS)
-        sets = {a: h[off[x] : off[x + 1]] for x, a in enumerate(need)}
-        for m, c in block:
-            sims[m] = _jaccard(sets[m], sets[c])
-    rows: list[dict] = []
-    for root, members in groups.items():
-        canonical = canon[root]
-        for m in members:
-            if m == canonical:
-                rows.append(dict(article_id=m, canonical_id=m, duplicate_of=None, method=None, similarity=1.0))
-            elif m in sims:
-                rows.append(dict(article_id=m, canonical_id=canonical, duplicate_of=canonical, method="near", similarity=sims[m]))
-            else:
-                rows.append(dict(article_id=m, canonical_id=canonical, duplicate_of=canonical, method="exact", similarity=1.0))
-    rows.sort(key=lambda r: r["article_id"])
-    return rows
+    canonical, method, similarity = cluster_articles(
+        ids, hashes, rank, lambda reps: (sig[reps], counts[reps].astype(np.int64)), sets_of
+    )
+    out = [
+        dict(
+            article_id=ids[i],
+            canonical_id=ids[c],
+            duplicate_of=None if c == i else ids[c],
+            method=method[i],
+            similarity=1.0 if method[i] != "near" else float(similarity[i]),
+        )
+        for i, c in enumerate(canonical.tolist())
+    ]
+    out.sort(key=lambda r: r["article_id"])
+    return out
 
 
 def _intersection(a: np.ndarray, b: np.ndarray) -> int:

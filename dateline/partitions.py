@@ -7,6 +7,8 @@ small statistics, so a caller can fan keys out over processes
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import os
 import time
@@ -17,17 +19,35 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from dateline import pipeline, storage
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from dateline import dedupe, pipeline, schemas, storage
+from dateline.ingest.paths import relative_source_path, walk_inbox
 
 log = logging.getLogger(__name__)
 
 
-def ingest_partition(inbox: str, warehouse: str, key: str) -> dict[str, Any]:
-    """Read inbox file ``key`` into the articles and quarantine tables."""
+def ingest_partition(inbox: str, warehouse: str, key: str, version: str | None = None) -> dict[str, Any]:
+    """Read inbox file ``key`` into the articles and quarantine tables, with the articles' dedupe signatures
+    (``signatures``) and the file's fingerprint (``ingest_manifest``, not yet ``complete``).
+
+    ``version`` is the ``processing_version`` recorded in the manifest (default: this process's).
+    """
     started = time.perf_counter()
-    articles, quarantine = pipeline.ingest_file(Path(inbox) / key, Path(inbox), key)
+    ingested_at = time.time_ns()
+    source = Path(inbox) / key
+    seen = _file_state(source)
+    articles, quarantine = pipeline.ingest_file(source, Path(inbox), key)
+    storage.write_working_partition(warehouse, "signatures", key, pipeline.article_signatures(articles))
     storage.write_partition(warehouse, "articles", key, articles)
     storage.write_partition(warehouse, "quarantine", key, quarantine)
+    size, mtime_ns, sha1 = seen if seen is not None else (-1, -1, "")
+    _write_manifest(warehouse, dict(partition_key=key, size=size, mtime_ns=mtime_ns, content_sha1=sha1,
+                                    ingested_at_ns=ingested_at, processing_version=version or processing_version(),
+                                    articles=articles.num_rows, quarantined=quarantine.num_rows, complete=False))
     return {
         "articles": articles.num_rows,
         "articles_with_published_at": articles.num_rows - articles.column("published_at").null_count,
@@ -62,6 +82,7 @@ def events_partition(warehouse: str, key: str) -> dict[str, Any]:
     mentions = storage.read_table(warehouse, "mentions", [key])
     events = pipeline.events_for_articles(articles, mentions)
     storage.write_partition(warehouse, "events", key, events)
+    _mark_complete(warehouse, key)
     return {
         "events": events.num_rows,
         "events_with_trigger": events.num_rows - events.column("trigger").null_count,
@@ -114,3 +135,324 @@ def merge_stats(stats: Sequence[dict]) -> dict[str, Any]:
             else:
                 total[k] = total.get(k, 0) + v
     return {k: dict(sorted(v.items())) if isinstance(v, Counter) else v for k, v in total.items()}
+
+
+# --- incremental runs: which partitions are up to date --------------------------------------------
+
+# Modules whose code does not change what the per-file stages write.
+_VERSION_EXCLUDED = {"cli.py", "query.py", "report.py", "quality.py", "timeml.py", "partitions.py", "storage.py"}
+# A file modified this close to (or after) the moment it was read may have changed within the
+# filesystem's mtime granularity: its bytes are compared (as git does for "racily clean" entries).
+RACY_NS = 2_000_000_000
+
+
+@functools.cache
+def processing_version() -> str:
+    """Hash of the code and resources that decide the per-file outputs: a partition built by other code is stale."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha1()
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if (not p.is_file() or "__pycache__" in rel.parts or "report" in rel.parts
+                or p.name in _VERSION_EXCLUDED or p.suffix in {".pyc", ".pyo"}):
+            continue
+        h.update(rel.as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def _sha1_of(path: Path) -> str:
+    h = hashlib.sha1()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _file_state(path: Path) -> tuple[int, int, str] | None:
+    """``(size, mtime_ns, sha1)`` of an inbox file, taken before it is read; ``None`` when it cannot be read."""
+    try:
+        st = path.stat()
+        return st.st_size, st.st_mtime_ns, _sha1_of(path)
+    except OSError:
+        return None
+
+
+def _write_manifest(warehouse: str, row: dict) -> None:
+    storage.write_working_partition(warehouse, "ingest_manifest", row["partition_key"],
+                                    pa.Table.from_pylist([row], schema=schemas.INGEST_MANIFEST))
+
+
+def _mark_complete(warehouse: str, key: str) -> None:
+    """Record that every per-file stage has run on ``key`` since it was ingested."""
+    path = storage.partition_file(warehouse, "ingest_manifest", key)
+    try:
+        rows = storage.read_file_columns(warehouse, path, "ingest_manifest").to_pylist()
+    except FileNotFoundError:
+        return  # ingested before manifests existed: stays stale, re-run once
+    if rows and not rows[0]["complete"]:
+        _write_manifest(warehouse, {**rows[0], "complete": True})
+
+
+def read_manifest(warehouse: str) -> dict[str, dict]:
+    """Partition key -> its ``ingest_manifest`` row."""
+    out = {}
+    for _, t in storage.iter_table_files(warehouse, "ingest_manifest"):
+        for row in t.to_pylist():
+            out[row["partition_key"]] = row
+    return out
+
+
+def _has_outputs(warehouse: str, key: str, row: dict) -> bool:
+    fs, _ = storage._fs(warehouse)
+    for table, n in (("articles", row["articles"]), ("quarantine", row["quarantined"])):
+        if n and not fs.exists(storage.partition_file(warehouse, table, key)):
+            return False
+    return True
+
+
+def partition_status(inbox: str, warehouse: str, keys: Sequence[str], manifest: dict[str, dict] | None = None,
+                     version: str | None = None) -> dict[str, str | None]:
+    """Why each partition key must be (re)processed, or ``None`` when its outputs are up to date: built from
+    the same bytes of its file by the same code, every per-file stage finished, its rows present."""
+    manifest = read_manifest(warehouse) if manifest is None else manifest
+    version = version or processing_version()
+    out: dict[str, str | None] = {}
+    for key in keys:
+        row = manifest.get(key)
+        path = Path(inbox) / key
+        try:
+            st = path.stat()
+        except OSError:
+            out[key] = "unreadable"  # let the reader quarantine it
+            continue
+        if row is None:
+            out[key] = "new"
+        elif (row["size"], row["mtime_ns"]) != (st.st_size, st.st_mtime_ns):
+            out[key] = "changed"
+        elif row["processing_version"] != version:
+            out[key] = "code changed"
+        elif not row["complete"]:
+            out[key] = "incomplete"
+        elif not _has_outputs(warehouse, key, row):
+            out[key] = "outputs missing"
+        elif st.st_mtime_ns >= row["ingested_at_ns"] - RACY_NS and _sha1_of(path) != row["content_sha1"]:
+            out[key] = "changed"
+        else:
+            out[key] = None
+    return out
+
+
+def partitions_to_run(inbox: str, warehouse: str, keys: Sequence[str], version: str | None = None) -> list[str]:
+    """The keys among ``keys`` that are not up to date (see ``partition_status``), in order."""
+    status = partition_status(inbox, warehouse, keys, version=version)
+    return [k for k in keys if status[k] is not None]
+
+
+def stale_partitions(inbox: str | Path, warehouse: str | Path) -> list[str]:
+    """Partition keys of the inbox files whose outputs are not up to date (new, changed, built by other code,
+    or interrupted), sorted. What a headless run needs to schedule; the rest can be skipped."""
+    inbox = Path(inbox)
+    keys = []
+    for p in walk_inbox(inbox):
+        keys.append(relative_source_path(p, inbox))
+    return partitions_to_run(str(inbox), str(warehouse), sorted(keys))
+
+
+# --- whole-warehouse stages in bounded memory ------------------------------------------------------
+
+_SIG_META = ["article_id", "content_hash", "shingle_count", "has_published_at", "has_url", "has_title",
+             "text_length", "partition_key"]
+
+
+def signatures_partition(warehouse: str, key: str) -> dict[str, Any]:
+    """(Re)compute the dedupe signatures of partition ``key`` from its stored articles."""
+    started = time.perf_counter()
+    articles = storage.read_table(warehouse, "articles", [key])
+    storage.write_working_partition(warehouse, "signatures", key, pipeline.article_signatures(articles))
+    return {"articles": articles.num_rows, "seconds": time.perf_counter() - started}
+
+
+def _leaf(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def refresh_signatures(warehouse: str, workers: int = 0) -> dict[str, int]:
+    """Make the ``signatures`` table match the ``articles`` table file by file: signatures of articles
+    files written without them (or out of step with them) are recomputed, those of removed files dropped."""
+    fs, _ = storage._fs(warehouse)
+    articles = {_leaf(p): p for p in storage.table_files(warehouse, "articles")}
+    sigs = {_leaf(p): p for p in storage.table_files(warehouse, "signatures")}
+    for name, path in sigs.items():
+        if name not in articles:
+            fs.rm(path)
+    redo = []
+    for name, path in articles.items():
+        ids = storage.read_file_columns(warehouse, path, "articles", ["article_id", "partition_key"])
+        if name in sigs:
+            have = storage.read_file_columns(warehouse, sigs[name], "signatures", ["article_id"]).column("article_id")
+            if have.equals(ids.column("article_id")):
+                continue
+        if ids.num_rows:
+            redo.append((warehouse, ids.column("partition_key")[0].as_py()))
+    map_partitions(signatures_partition, redo, workers if len(redo) > 1 else 1)
+    # Manifests of partitions that have neither articles nor quarantine rows any more (file removed).
+    kept = set(articles) | {_leaf(p) for p in storage.table_files(warehouse, "quarantine")}
+    for path in storage.table_files(warehouse, "ingest_manifest"):
+        if _leaf(path) not in kept:
+            fs.rm(path)
+    return {"signature_files": len(articles), "signatures_recomputed": len(redo)}
+
+
+def dedupe_warehouse(warehouse: str, workers: int = 0) -> dict[str, Any]:
+    """Article dedupe over the whole warehouse from the compact ``signatures`` table (phase 2 of
+    ``dedupe.find_duplicate_articles``): texts are read back only for candidate pairs, file by file.
+    Writes ``article_duplicates``; returns counts."""
+    started = time.perf_counter()
+    refreshed = refresh_signatures(warehouse, workers)
+    files = storage.table_files(warehouse, "signatures")
+    article_files = {_leaf(p): p for p in storage.table_files(warehouse, "articles")}
+    ids: list[str] = []
+    hashes: list[str] = []
+    meta = []
+    file_of: list[np.ndarray] = []
+    row_of: list[np.ndarray] = []
+    for f, path in enumerate(files):
+        t = storage.read_file_columns(warehouse, path, "signatures", _SIG_META)
+        ids.extend(t.column("article_id").to_pylist())
+        hashes.extend(t.column("content_hash").to_pylist())
+        meta.append(t.select(["shingle_count", "has_published_at", "has_url", "has_title", "text_length"]))
+        file_of.append(np.full(t.num_rows, f, dtype=np.int32))
+        row_of.append(np.arange(t.num_rows, dtype=np.int32))
+    n = len(ids)
+    if n == 0:
+        storage.replace_table(warehouse, "article_duplicates", schemas.ARTICLE_DUPLICATES.empty_table())
+        return {"articles": 0, "canonical_articles": 0, "exact_duplicates": 0, "near_duplicates": 0, **refreshed}
+    m = pa.concat_tables(meta)
+    fidx, ridx = np.concatenate(file_of), np.concatenate(row_of)
+    counts = m.column("shingle_count").to_numpy()
+    rank = (
+        ~m.column("has_published_at").to_numpy(zero_copy_only=False),
+        ~m.column("has_url").to_numpy(zero_copy_only=False),
+        ~m.column("has_title").to_numpy(zero_copy_only=False),
+        m.column("text_length").to_numpy().astype(np.int64),
+    )
+    del meta, m
+
+    def rep_signatures(reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        sig = np.empty((len(reps), dedupe.NUM_PERM), dtype=np.uint32)
+        for f in np.unique(fidx[reps]).tolist():
+            at = np.flatnonzero(fidx[reps] == f)
+            col = storage.read_file_columns(warehouse, files[f], "signatures", ["signature"]).column("signature")
+            arr = col.combine_chunks()
+            # The raw child buffer (NULL signatures occupy slots too); only representatives' rows are taken.
+            child = arr.values
+            flat = np.frombuffer(child.buffers()[1], dtype=np.uint32)[child.offset : child.offset + len(child)]
+            values = flat.reshape(-1, dedupe.NUM_PERM)[arr.offset : arr.offset + len(arr)]
+            sig[at] = values[ridx[reps[at]]]
+        sizes = counts[reps].astype(np.int64)
+        if (sizes < 0).any():
+            raise RuntimeError("signatures table out of step with articles: a representative has no signature")
+        return sig, sizes
+
+    def shingle_sets(indices: Sequence[int]) -> dict[int, np.ndarray]:
+        idx = np.asarray(indices, dtype=np.int64)
+        out: dict[int, np.ndarray] = {}
+        for f in np.unique(fidx[idx]).tolist():
+            mine = idx[fidx[idx] == f]
+            t = storage.read_file_columns(warehouse, article_files[_leaf(files[f])], "articles", ["article_id", "text"])
+            rows = ridx[mine]
+            picked = t.take(pa.array(rows))
+            assert picked.column("article_id").to_pylist() == [ids[i] for i in mine.tolist()]
+            out.update(zip(mine.tolist(), dedupe.shingle_hash_sets(picked.column("text").to_pylist()), strict=True))
+        return out
+
+    canonical, method, similarity = dedupe.cluster_articles(ids, hashes, rank, rep_signatures, shingle_sets)
+    id_arr = pa.array(ids, type=pa.string())
+    order = pc.sort_indices(id_arr)
+    is_dup = canonical != np.arange(n)
+    canon_ids = id_arr.take(pa.array(canonical))
+    table = pa.Table.from_arrays(
+        [id_arr, canon_ids, pc.if_else(pa.array(is_dup), canon_ids, pa.nulls(n, pa.string())),
+         pa.array(method, type=pa.string()), pa.array(np.where(is_dup, similarity, 1.0), type=pa.float32())],
+        schema=schemas.ARTICLE_DUPLICATES,
+    ).take(order)
+    storage.replace_table(warehouse, "article_duplicates", table)
+    return {
+        "articles": n,
+        "canonical_articles": int(n - is_dup.sum()),
+        "exact_duplicates": sum(x == "exact" for x in method),
+        "near_duplicates": sum(x == "near" for x in method),
+        **refreshed,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+_canonical_cache: dict[tuple, pa.Array] = {}
+
+
+def _canonical_ids(warehouse: str) -> pa.Array:
+    """Ids of the canonical articles (``article_duplicates.duplicate_of IS NULL``), read once per process and table version."""
+    files = storage.table_files(warehouse, "article_duplicates")
+    fs, _ = storage._fs(warehouse)
+    key = (warehouse, tuple((f, fs.info(f).get("mtime"), fs.info(f).get("size")) for f in files))
+    if key not in _canonical_cache:
+        _canonical_cache.clear()
+        parts = [storage.read_file_columns(warehouse, f, "article_duplicates", ["article_id", "duplicate_of"]) for f in files]
+        if parts:
+            t = pa.concat_tables(parts)
+            ids = t.filter(pc.is_null(t.column("duplicate_of"))).column("article_id").combine_chunks()
+        else:
+            ids = pa.array([], type=pa.string())
+        _canonical_cache[key] = ids
+    return _canonical_cache[key]
+
+
+def timeline_year(warehouse: str, year: str) -> dict[str, Any]:
+    """Cluster the events of one ``year=`` directory of ``events`` into that year's timeline file."""
+    started = time.perf_counter()
+    paths = [p for p in storage.table_files(warehouse, "events") if storage.year_of_path(p) == year]
+    parts = [storage.read_file_columns(warehouse, p, "events", pipeline.TIMELINE_EVENT_COLUMNS) for p in paths]
+    events = pa.concat_tables(parts) if parts else schemas.EVENTS.empty_table().select(pipeline.TIMELINE_EVENT_COLUMNS)
+    rows = pipeline.timeline_rows(events, _canonical_ids(warehouse))
+    storage.write_year_file(warehouse, "timeline", storage.WHOLE_TABLE_KEY, year, rows)
+    counts = rows.column("source_count").to_numpy() if rows.num_rows else np.zeros(0, dtype=np.int32)
+    return {"rows": rows.num_rows, "events_in": events.num_rows, "multi_source_rows": int((counts > 1).sum()),
+            "max_source_count": int(counts.max(initial=0)), "seconds": time.perf_counter() - started}
+
+
+def timeline_warehouse(warehouse: str, workers: int = 0) -> dict[str, Any]:
+    """The timeline of the whole warehouse, a year of events at a time (two events only ever merge when they
+    share a start date), the years fanned out over a process pool. Returns merged statistics."""
+    started = time.perf_counter()
+    fs, _ = storage._fs(warehouse)
+    paths = storage.table_files(warehouse, "events")
+    by_year: dict[str, int] = {}
+    undated = 0
+    for p in paths:
+        y = storage.year_of_path(p) or storage.HIVE_NULL
+        size = fs.info(p).get("size", 0)
+        if y == storage.HIVE_NULL:
+            undated += pq_rows(warehouse, p)
+        else:
+            by_year[y] = by_year.get(y, 0) + size
+    years = sorted(by_year, key=lambda y: -by_year[y])  # biggest first: the pool finishes together
+    n = worker_count(workers) if sum(by_year.values()) >= POOL_MIN_BYTES else 1
+    stats = map_partitions(timeline_year, [(warehouse, y) for y in years], n)
+    storage.drop_years_except(warehouse, "timeline", storage.WHOLE_TABLE_KEY, years)
+    total: dict[str, Any] = {"rows": 0, "events_in": undated, "multi_source_rows": 0, "max_source_count": 0}
+    for s in stats:
+        total["rows"] += s["rows"]
+        total["events_in"] += s["events_in"]
+        total["multi_source_rows"] += s["multi_source_rows"]
+        total["max_source_count"] = max(total["max_source_count"], s["max_source_count"])
+    total["years"] = len(years)
+    _canonical_cache.clear()
+    total["seconds"] = time.perf_counter() - started
+    return total
+
+
+def pq_rows(warehouse: str, path: str) -> int:
+    """Row count of a Parquet file from its footer."""
+    fs, _ = storage._fs(warehouse)
+    with fs.open(path, "rb") as fh:
+        return pq.ParquetFile(fh).metadata.num_rows

@@ -14,9 +14,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from dateline import schemas
+from dateline import dedupe, schemas
 from dateline.dedupe import cluster_events, content_hash, find_duplicate_articles
 from dateline.events import extract_events, mention_id
 from dateline.ingest import read_file
@@ -100,6 +102,67 @@ def dedupe_articles(articles: pa.Table) -> pa.Table:
 
 def build_timeline(events: pa.Table, duplicates: pa.Table) -> pa.Table:
     """Timeline rows from the events of canonical articles, the same event from many sources merged."""
-    canonical = {r["article_id"] for r in duplicates.to_pylist() if r["duplicate_of"] is None}
-    evs = [e for e in events.to_pylist() if e["article_id"] in canonical]
-    return _table(cluster_events(evs), schemas.TIMELINE)
+    canonical = duplicates.filter(pc.is_null(duplicates.column("duplicate_of"))).column("article_id")
+    return timeline_rows(events, canonical)
+
+
+# Event columns the timeline reads (offsets, tense and the like are not needed).
+TIMELINE_EVENT_COLUMNS = [
+    "event_id", "article_id", "clause", "sentence", "mention_text", "trigger", "actors", "value",
+    "granularity", "start_date", "end_date", "confidence", "published_at",
+]
+# Events are clustered a start date range at a time: two events can only merge when they share a
+# start date, so the clusters of disjoint date ranges are independent (and memory stays bounded).
+TIMELINE_CHUNK_EVENTS = 50_000
+
+
+def timeline_rows(events: pa.Table, canonical_ids: pa.Array | pa.ChunkedArray) -> pa.Table:
+    """``build_timeline`` for the events of one slice of the warehouse (e.g. one year), given the canonical
+    article ids; clusters a bounded chunk of start dates at a time. Rows sorted by (start_date, timeline_id)."""
+    cols = [c for c in TIMELINE_EVENT_COLUMNS if c in events.column_names]
+    evs = events.select(cols)
+    if isinstance(canonical_ids, pa.ChunkedArray):
+        canonical_ids = canonical_ids.combine_chunks()
+    canonical = pc.is_in(evs.column("article_id"), value_set=canonical_ids)
+    evs = evs.filter(pc.and_(pc.is_valid(evs.column("start_date")), canonical))
+    if evs.num_rows == 0:
+        return schemas.TIMELINE.empty_table()
+    evs = evs.sort_by("start_date")
+    days = evs.column("start_date").cast(pa.int32()).to_numpy()
+    parts = []
+    lo = 0
+    while lo < len(days):
+        hi = min(lo + TIMELINE_CHUNK_EVENTS, len(days))
+        hi = int(np.searchsorted(days, days[hi - 1], side="right"))  # never split one start date
+        parts.append(_table(cluster_events(evs.slice(lo, hi - lo).to_pylist()), schemas.TIMELINE))
+        lo = hi
+    return pa.concat_tables(parts)
+
+
+def article_signatures(articles: pa.Table) -> pa.Table:
+    """Phase 1 of article dedupe for a batch of articles (one inbox file): one ``signatures`` row per article
+    with its content hash, MinHash signature and shingle count (see ``dedupe.article_signatures``) and the
+    metadata that decides which copy is canonical."""
+    ids = articles.column("article_id").to_pylist()
+    hashes, counts, sig = dedupe.article_signatures(ids, articles.column("text").to_pylist())
+    signature = pa.FixedSizeListArray.from_arrays(pa.array(sig.ravel(), type=pa.uint32()), dedupe.NUM_PERM,
+                                                  mask=pa.array(counts < 0))
+
+    def present(name: str) -> pa.Array:
+        col = articles.column(name)
+        return pc.fill_null(pc.and_(pc.is_valid(col), pc.not_equal(col, "")), False)
+
+    return pa.Table.from_arrays(
+        [
+            articles.column("article_id"),
+            pa.array(hashes, type=pa.string()),
+            pa.array(counts, type=pa.int32()),
+            signature,
+            pc.is_valid(articles.column("published_at")),
+            present("url"),
+            present("title"),
+            pc.fill_null(pc.utf8_length(articles.column("text")), 0).cast(pa.int32()),
+            articles.column("partition_key"),
+        ],
+        schema=schemas.SIGNATURES,
+    )

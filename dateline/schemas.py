@@ -127,3 +127,47 @@ TABLES: dict[str, pa.Schema] = {
 
 # Tables hive-partitioned by the year of ``start_date`` (NULL years go to Hive's default partition).
 YEAR_PARTITIONED = {"mentions", "events", "timeline"}
+
+# --- working tables -------------------------------------------------------------------------------
+# Kept beside the published tables (parquet/<name>/<file-key>.parquet) to make the whole-warehouse
+# steps cheap; not loaded into DuckDB, not part of the dashboard contract.
+
+# Phase 1 of article dedupe, one row per article, written per inbox file with its articles.
+SIGNATURES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("content_hash", pa.string()),
+        # Distinct shingles of the text; -1 when the file holds an exact copy with a smaller id
+        # (then ``signature`` is NULL: that copy's signature stands for both).
+        ("shingle_count", pa.int32()),
+        ("signature", pa.list_(pa.uint32(), 128)),
+        ("has_published_at", pa.bool_()),
+        ("has_url", pa.bool_()),
+        ("has_title", pa.bool_()),
+        ("text_length", pa.int32()),
+        ("partition_key", pa.string()),
+    ]
+)
+
+# What each partition was built from: the input file's fingerprint when it was read, and whether
+# every per-file stage has finished on it since. Lets a run skip unchanged files.
+INGEST_MANIFEST = pa.schema(
+    [
+        ("partition_key", pa.string()),
+        ("size", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        # SHA-1 of the file's bytes: decides when size and mtime cannot (the file changed within the
+        # mtime granularity of its reading).
+        ("content_sha1", pa.string()),
+        ("ingested_at_ns", pa.int64()),
+        ("processing_version", pa.string()),
+        ("articles", pa.int64()),
+        ("quarantined", pa.int64()),
+        ("complete", pa.bool_()),
+    ]
+)
+
+WORKING_TABLES: dict[str, pa.Schema] = {
+    "signatures": SIGNATURES,
+    "ingest_manifest": INGEST_MANIFEST,
+}

@@ -272,3 +272,98 @@ def publish_duckdb(
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             leftover.unlink(missing_ok=True)
     return final, counts
+
+
+# --- streaming reads and the working tables (added for the 1M-article scale work) ------------------
+
+
+def _schema_of(table_name: str) -> pa.Schema:
+    from dateline.schemas import WORKING_TABLES
+
+    return TABLES[table_name] if table_name in TABLES else WORKING_TABLES[table_name]
+
+
+def write_working_partition(warehouse: Warehouse, table_name: str, partition_key: str, table: pa.Table) -> list[str]:
+    """``write_partition`` for a working table (``schemas.WORKING_TABLES``, one file per key, no year split):
+    the new file is staged and renamed over the old one; an empty table removes the key's file."""
+    fs, root = _fs(warehouse)
+    table = _conform(table, _schema_of(table_name))
+    base = f"{root}/parquet/{table_name}"
+    path = f"{base}/{file_key(partition_key)}.parquet"
+    if table.num_rows == 0:
+        if fs.exists(path):
+            fs.rm(path)
+        return []
+    fs.makedirs(base, exist_ok=True)
+    tmp = f"{base}/.{file_key(partition_key)}.parquet.{uuid.uuid4().hex[:8]}.tmp"
+    with fs.open(tmp, "wb") as fh:
+        pq.write_table(table, fh, compression="zstd")
+    if is_local(warehouse):
+        os.replace(tmp, path)
+    else:
+        fs.mv(tmp, path)
+    return [path]
+
+
+def partition_file(warehouse: Warehouse, table_name: str, partition_key: str) -> str:
+    """Path of the (not year-split) file of ``partition_key`` in ``table_name``."""
+    return f"{parquet_root(warehouse)}/{table_name}/{file_key(partition_key)}.parquet"
+
+
+def read_file_columns(warehouse: Warehouse, path: str, table_name: str, columns: list[str] | None = None) -> pa.Table:
+    """One data file of a table, only ``columns`` (all when ``None``), with the declared types."""
+    fs, _ = _fs(warehouse)
+    schema = _schema_of(table_name)
+    if columns is not None:
+        schema = pa.schema([schema.field(c) for c in columns])
+    with fs.open(path, "rb") as fh:
+        t = pq.read_table(fh, columns=columns, partitioning=None)
+    return _conform(t, schema)
+
+
+def iter_table_files(
+    warehouse: Warehouse, table_name: str, columns: list[str] | None = None
+) -> Iterable[tuple[str, pa.Table]]:
+    """``(path, rows)`` of each data file of a table in turn, only ``columns``: a whole table in bounded memory."""
+    for path in table_files(warehouse, table_name):
+        yield path, read_file_columns(warehouse, path, table_name, columns)
+
+
+def year_of_path(path: str) -> str | None:
+    """The ``year=`` directory of a file of a year-partitioned table (``HIVE_NULL`` for undated rows)."""
+    parent = path.rsplit("/", 2)[-2] if path.count("/") >= 1 else ""
+    return parent[len("year="):] if parent.startswith("year=") else None
+
+
+def write_year_file(warehouse: Warehouse, table_name: str, partition_key: str, year: str, table: pa.Table) -> str | None:
+    """Replace the rows of ``partition_key`` in year ``year`` of a year-partitioned table (other years untouched);
+    an empty ``table`` removes that file. Returns the path written."""
+    fs, root = _fs(warehouse)
+    table = _conform(table, _schema_of(table_name))
+    parent = f"{root}/parquet/{table_name}/year={year}"
+    path = f"{parent}/{file_key(partition_key)}.parquet"
+    if table.num_rows == 0:
+        if fs.exists(path):
+            fs.rm(path)
+        return None
+    fs.makedirs(parent, exist_ok=True)
+    tmp = f"{parent}/.{file_key(partition_key)}.parquet.{uuid.uuid4().hex[:8]}.tmp"
+    with fs.open(tmp, "wb") as fh:
+        pq.write_table(table, fh, compression="zstd")
+    if is_local(warehouse):
+        os.replace(tmp, path)
+    else:
+        fs.mv(tmp, path)
+    return path
+
+
+def drop_years_except(warehouse: Warehouse, table_name: str, partition_key: str, keep: Iterable[str]) -> int:
+    """Remove the files of ``partition_key`` in every year of a year-partitioned table but ``keep``."""
+    fs, root = _fs(warehouse)
+    keep = set(keep)
+    removed = 0
+    for path in _files_of(fs, f"{root}/parquet/{table_name}", file_key(partition_key) + ".parquet"):
+        if year_of_path(path) not in keep:
+            fs.rm(path)
+            removed += 1
+    return removed
