@@ -19,11 +19,13 @@ from dateline.temporal.lexicon import BLOCK_WORDS, TABLES, Rule, read_tsv, rules
 
 __all__ = ["Candidate", "extract"]
 
-_LEFT = r"(?<![\w$\u20ac\u00a3\u00a5#@/])(?<!\d[.,])(?<![A-Za-z\d]-)"
+# Not inside a word, an amount, a path or a code; "#" only before a word ("#Monday", not "#1"), "@" only
+# before a number ("@ 7", "@7pm", not "@monday" the account).
+_LEFT = r"(?<![\w$\u20ac\u00a3\u00a5/])(?<!\d[.,])(?<![A-Za-z\d]-)(?:(?<!#)|(?=[A-Za-z]))(?:(?<!@)|(?=\d))"
 _RIGHT = r"(?![\w%]|[.,/:]\d)"
 _TOKEN = re.compile(r"[A-Za-z]+|['\u2019]?\d+")
 _DIGIT_PROBES = {
-    1: ("1", "5", "9"),
+    1: ("1", "2", "5", "9"),
     2: ("10", "12", "30", "05", "90"),
     3: ("199", "100"),
     4: ("1990", "2017", "1200", "0830"),
@@ -162,11 +164,59 @@ def _word_after(text: str, end: int) -> str:
     return m.group(1) if m else ""
 
 
+_WEEKDAY_CTX = frozenset(r[0].lower() for r in read_tsv("weekdays.tsv") if len(r) > 2 and r[2] == "ctx")
+_TIME_AFTER = re.compile(
+    r"\s*,?\s*(?:@|at\s+\d|\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?\s?m\b|\d{1,2}:\d\d|\d{1,2}/\d{1,2}\b|\d{1,2}(?:st|nd|rd|th)\b"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)", re.IGNORECASE)
+
+
+def _weekday_in_context(text: str, c: Candidate) -> bool:
+    """An undotted abbreviation ("sat", "Wed", "SUN") is a day only next to a date word, a time or a cue before it."""
+    g = c.groups
+    word = (g.get("weekday") or "").lower()
+    if word not in _WEEKDAY_CTX:
+        return True
+    if "pod" in g or ("rel" in g and (word != "sun" or g["rel"].lower() not in ("this", "past"))):
+        return True
+    if text[c.start - 1 : c.start] == "#":
+        return True  # "#Sat"
+    before = _word_before(text, c.start)
+    if before in _words("weekday_ok_before") and (word != "sun" or before in _words("sun_ok_before")):
+        return True
+    if word != "sun" and _word_after(text, c.end).lower() in _words("weekday_ok_after"):
+        return True  # "mon was awful", "fri is payday"
+    return bool(_TIME_AFTER.match(text, c.end))
+
+
 def _ok(text: str, c: Candidate) -> bool:
     f = c.rule.params.get("filter")
     if not f:
         return True
     g = c.groups
+    if f == "weekday":
+        return _weekday_in_context(text, c)
+    if f == "md_lc":  # "march 3", "may 5th", "dec 25": not "march 3 miles", "may 2 be"
+        after = _word_after(text, c.end).lower()
+        if after in _words("units_after") or after in _words("md_bad_after"):
+            return False
+        return _weekday_in_context(text, c)
+    if f == "numeric_md":  # "on 5/12", "sat 12/5", "5/12 @ 8": not a fraction, score or ratio
+        a, b = int(g["na"]), int(g["nb"])
+        if not (1 <= a <= 31 and 1 <= b <= 31) or (a > 12 and b > 12):
+            return False
+        before = _word_before(text, c.start)
+        if before in _words("numeric_ok_before") or before.rstrip(".") in _WEEKDAY_CTX:
+            return True
+        return bool(re.match(r"\s*(?:@|at\s+\d|\d{1,2}(?::\d\d)?\s*[ap]\.?m\b)", text[c.end : c.end + 12], re.I))
+    if f == "holiday":  # "Easter week", "Christmas tree", "Easter Island": not the day
+        return _word_after(text, c.end).lower() not in _words("holiday_bad_after")
+    if f == "at_sign":  # "@ 7", "@7": a bare hour after an at sign
+        return text[max(0, c.start - 2) : c.start].lstrip() == "@" or text[c.start - 1 : c.start] == "@"
+    if f == "hour_at":  # "at 7 tonight", "@ 8 tmrw night": not "top 10 tonight"
+        return _word_before(text, c.start) in _words("hour_ok_before") or text[max(0, c.start - 2) : c.start].strip() == "@"
+    if f == "decade_bare":  # "the 60s": not temperatures ("highs in the 60s") or ages ("in their 60s")
+        window = text[max(0, c.start - 60) : c.start].lower()
+        return not any(w in _words("decade_bad_near") for w in re.findall(r"[a-z]+", window))
     if f == "year":
         before = _word_before(text, c.start)
         prev_char = text[c.start - 1 : c.start] if c.start else ""
@@ -219,6 +269,8 @@ def _ok(text: str, c: Candidate) -> bool:
         after = _word_after(text, c.end).lower()
         if after == "of":
             return False  # "the fall of the Berlin Wall"
+        if after in _words("season_ok_after") and text[c.end : c.end + 1] == " ":
+            return True  # "fall semester", "summer break"
         matched = text[c.start : c.end].lower()
         if matched.startswith("the"):
             return before in _words("season_ok_before")

@@ -19,7 +19,11 @@ RESOURCES = Path(__file__).with_name("resources")
 # so "may" (verb), "march" (noun) and "sun" never read as dates.
 TABLES: dict[str, tuple[str, bool] | tuple[str, bool, int, str]] = {
     "MONTH": ("months.tsv", True),
-    "WEEKDAY": ("weekdays.tsv", True),
+    "WEEKDAY": ("weekdays.tsv", True, 2, "!ctx"),
+    "WEEKDAYX": ("weekdays.tsv", True),  # also "sat", "wed", "sun": only where context makes them days
+    "MONTHD": ("months.tsv", False),  # any case ("may", "march", "dec"): only right before a day number or year
+    "DEICTIC": ("deictics.tsv", False),
+    "DAYDEICTIC": ("deictics.tsv", False, 1, "today yesterday tomorrow"),
     "NUMWORD": ("numbers.tsv", False),
     "ORD": ("ordinals.tsv", False),
     "UNIT": ("units.tsv", False),
@@ -27,8 +31,8 @@ TABLES: dict[str, tuple[str, bool] | tuple[str, bool, int, str]] = {
     "POD": ("parts_of_day.tsv", False),
     "REF": ("references.tsv", False),
     "MOD": ("modifiers.tsv", False),
-    "DMOD": ("modifiers.tsv", False, 2, "db"),
-    "QMOD": ("modifiers.tsv", False, 2, "qb"),
+    "DMOD": ("modifiers.tsv", False, 2, "d b"),
+    "QMOD": ("modifiers.tsv", False, 2, "q b"),
     "DECWORD": ("decades.tsv", False),
     "SETADV": ("set_adverbs.tsv", False),
     "HOLIDAY": ("holidays.tsv", False),
@@ -75,11 +79,14 @@ def macro(name: str) -> str:
     rows = read_tsv(fname)
     if len(spec) == 4:
         col, allowed = spec[2], spec[3]  # type: ignore[misc]
-        rows = [r for r in rows if len(r) > col and r[col] in allowed]
+        if allowed.startswith("!"):  # "!ctx": every row except those marked ctx
+            rows = [r for r in rows if not (len(r) > col and r[col] in allowed[1:].split())]
+        else:
+            rows = [r for r in rows if len(r) > col and r[col] in allowed.split()]
     keys = [row[0] for row in rows]
     if cased:
         forms = {f for k in keys for f in (k, k.upper(), k[:1].upper() + k[1:])}
-        forms |= {row[0].lower() for row in rows if len(row) > 2 and row[2] == "lc"}
+        forms |= {row[0].lower() for row in rows if len(row) > 2 and row[2] in ("lc", "ctx")}
         return f"(?-i:{trie_regex(forms)})"
     return f"(?:{trie_regex({k.lower() for k in keys})})"
 

@@ -53,6 +53,7 @@ class Frame:
     mod: str | None = None
     freq: str | None = None
     quant: str | None = None
+    bc: bool = False  # a year or century before Christ ("753 BC", "the 5th century BC")
     anchor: str = "dct"  # "dct" or "narrative"
     gran: str | None = None  # granularity wanted for the result, when the text fixes it
 
@@ -128,6 +129,21 @@ def _spoken_year(s: str) -> int | None:
     return None
 
 
+def canon_rel(word: str) -> str:
+    """Canonical relation word: ``"nxt"`` -> ``"next"`` (``relations.tsv`` third column), else the word."""
+    k = norm_key(word)
+    row = table("RELATION").get(k)
+    return row[1] if row and len(row) > 1 and row[1] else k
+
+
+def canon_deictic(word: str) -> str:
+    """``"tmrw"``, ``"2moro"`` -> ``"tomorrow"`` (``deictics.tsv``); unknown words unchanged."""
+    return lookup("DEICTIC", word) or norm_key(word)
+
+
+_BC = ("BC", "B.C.", "BCE", "B.C.E.")
+
+
 def _calendar(c: Candidate, typ: str) -> Frame:
     g = c.groups
     f = Frame(type=typ, kind="calendar", mod=_mod(g))
@@ -135,6 +151,11 @@ def _calendar(c: Candidate, typ: str) -> Frame:
     if "year" in g:
         y = g["year"].lstrip("'\u2019")
         kw["year"] = int(y) if len(y) == 4 else (1900 + int(y) if int(y) > 30 else 2000 + int(y))
+    if "eyear" in g:  # "753 BC", "AD 14", "the year 476"
+        kw["year"] = int(g["eyear"])
+        kw["bc"] = g.get("era", "") in _BC
+    if "y2k" in g:  # "2k19"
+        kw["year"] = 2000 + int(g["y2k"][2:])
     if "spoken" in g:
         kw["year"] = _spoken_year(g["spoken"])
     month = g.get("month") or g.get("month2")
@@ -153,7 +174,11 @@ def _calendar(c: Candidate, typ: str) -> Frame:
     if "half" in g:
         kw["half"] = 1 if g["half"].lower() == "first" else 2
     if "decade" in g:
-        kw["decade"] = int(g["decade"])
+        dec = int(g["decade"])
+        if dec % 10 == 0 and dec != 200:  # "the 1800s": the century, not its first decade
+            kw["century"] = dec // 10
+        else:
+            kw["decade"] = dec
     if "decade_yy" in g:
         kw["decade"] = 190 + int(g["decade_yy"])
     if "decword" in g:
@@ -162,6 +187,7 @@ def _calendar(c: Candidate, typ: str) -> Frame:
         n = _ordinal(g["century"])
         if n:
             kw["century"] = n - 1
+            kw["bc"] = g.get("era", "") in _BC
     if "pod" in g and c.rule.params.get("pod") != "drop":
         kw["pod"] = lookup("POD", g["pod"])
         if c.rule.params.get("pod") != "date":  # "Friday night" stays a DATE in TimeBank/AQUAINT
@@ -169,7 +195,7 @@ def _calendar(c: Candidate, typ: str) -> Frame:
     if "holiday" in g:
         kw["holiday"] = lookup("HOLIDAY", g["holiday"])
     if "rel" in g:
-        kw["rel"] = norm_key(g["rel"])
+        kw["rel"] = canon_rel(g["rel"])
     if "relyear" in g:  # "June last year": the year is relative, the month is not
         kw["n"] = _REL_SIGN.get(norm_key(g["relyear"]), 0)
         kw["rel"] = "relyear"
@@ -188,6 +214,12 @@ def _time(c: Candidate) -> Frame:
     else:
         h = int(g["hour"])
         ampm = g.get("ampm", "").lower().replace(" ", "")
+        pod = lookup("POD", g.get("pod") or g.get("pod2") or "")
+        deictic = canon_deictic(g["deictic"]) if "deictic" in g else ""
+        if not ampm and (pod in ("AF", "EV", "NI") or (deictic == "tonight" and pod is None)):
+            ampm = "pm"  # "7 tonight", "8 tomorrow night", "5 this afternoon"
+        if not ampm and pod is None and c.rule.params.get("ampm") == "guess" and 1 <= h <= 6:
+            ampm = "pm"  # "@ 3": nobody meets at 3 a.m.
         if ampm.startswith("p") and h < 12:
             h += 12
         if ampm.startswith("a") and h == 12:
@@ -202,21 +234,21 @@ def _time(c: Candidate) -> Frame:
     if "weekday" in g:
         kw["weekday"] = int(lookup("WEEKDAY", g["weekday"]) or 0) or None
     if "deictic" in g:
-        d = g["deictic"].lower()
-        kw["n"] = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0}[d]
+        d = canon_deictic(g["deictic"])
+        kw["n"] = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0}.get(d, 0)
         kw["unit"] = "D"
         return Frame(type="TIME", kind="deictic", mod=_mod(g), **kw)  # type: ignore[arg-type]
     return Frame(type="TIME", kind="calendar", mod=_mod(g), **kw)  # type: ignore[arg-type]
 
 
 _REL_SIGN = {k: int(v[0]) for k, v in table("RELATION").items()}
-_UNIT_WORDS = {"week": "W", "month": "M", "year": "Y", "quarter": "Q", "decade": "DE", "century": "CE",
+_UNIT_WORDS = {"week": "W", "wk": "W", "yr": "Y", "wknd": "WE", "wkend": "WE", "month": "M", "year": "Y", "quarter": "Q", "decade": "DE", "century": "CE",
                "weekend": "WE", "fiscal year": "Y", "day": "D", "half": "HALF"}
 
 
 def _relative(c: Candidate) -> Frame:
     g = c.groups
-    rel = norm_key(g.get("rel") or c.rule.params.get("rel", "this"))
+    rel = canon_rel(g.get("rel") or c.rule.params.get("rel", "this"))
     unit = _UNIT_WORDS.get(norm_key(g.get("unit") or c.rule.params.get("unit", "year")), "Y")
     return Frame(type="DATE", kind="relative", unit=unit, n=_REL_SIGN.get(rel, 0), rel=rel, mod=_mod(g))
 
@@ -224,7 +256,7 @@ def _relative(c: Candidate) -> Frame:
 def _deictic(c: Candidate) -> Frame:
     g = c.groups
     pod = lookup("POD", g["pod"]) if "pod" in g else None
-    word = norm_key(g.get("deictic") or g.get("rel") or "")
+    word = canon_deictic(g.get("deictic") or g.get("rel") or "")
     n = {"today": 0, "tonight": 0, "this": 0, "yesterday": -1, "last": -1, "tomorrow": 1}.get(word, 0)
     if word == "tonight":
         pod = "NI"
@@ -351,7 +383,8 @@ def _set(c: Candidate) -> Frame:
 
 
 def _ref(c: Candidate) -> Frame:
-    return Frame(type="DATE", kind="value", value=lookup("REF", c.groups["ref"]) or "PRESENT_REF")
+    v = c.rule.params.get("value") or lookup("REF", c.groups["ref"]) or "PRESENT_REF"
+    return Frame(type="DATE", kind="value", value=v)
 
 
 def _numeric(c: Candidate) -> Frame:
@@ -361,6 +394,13 @@ def _numeric(c: Candidate) -> Frame:
     if d is None:
         return Frame(type="DATE", kind="value", value="XXXX-XX-XX")
     return Frame(type="DATE", kind="calendar", year=d.year, month=d.month, day=d.day)
+
+
+def _numeric_md(c: Candidate) -> Frame:
+    """ "5/12", "25/12": month/day without a year (M/D unless the first number cannot be a month)."""
+    a, b = int(c.groups["na"]), int(c.groups["nb"])
+    month, day = (b, a) if a > 12 else (a, b)
+    return Frame(type="DATE", kind="calendar", month=month, day=day)
 
 
 def _fixed(c: Candidate) -> Frame:
@@ -404,6 +444,7 @@ _NORMALIZERS = {
     "set": _set,
     "ref": _ref,
     "numeric": _numeric,
+    "numeric_md": _numeric_md,
 }
 
 

@@ -9,6 +9,7 @@ the text mentioned; anaphoric frames ("the next day", "a week later") count from
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -121,8 +122,32 @@ def value_at(d: date, gran: str) -> str:
     return d.isoformat()
 
 
+def easter(year: int) -> date:
+    """Western Easter Sunday of ``year`` (anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ll = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ll) // 451
+    month, day = divmod(h + ll - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+_HOLIDAY_OFFSET = re.compile(r"(easter|(?:\d(?:st|nd|rd|th)|last)-\d-\d{1,2}|\d\d-\d\d)([+-]\d+)")
+
+
 def _holiday_date(rule: str, year: int) -> date | None:
+    """Day of holiday ``rule`` (``holidays.tsv``: ``MM-DD``, ``nth-W-M``, ``easter``, each optionally ``+N``/``-N``)."""
+    m = _HOLIDAY_OFFSET.fullmatch(rule)
+    if m:
+        base = _holiday_date(m.group(1), year)
+        return None if base is None else base + timedelta(days=int(m.group(2)))
     try:
+        if rule == "easter":
+            return easter(year)
         if rule[0].isdigit() and "-" in rule and len(rule) == 5:
             return date(year, int(rule[:2]), int(rule[3:]))
         nth, wd, month = rule.split("-")
@@ -207,6 +232,8 @@ def unresolved_value(f: Frame) -> str:
              "half": "XXXX-HX", "season": "XXXX-XX", "year": "XXXX", "decade": "XXX", "century": "XX"}[gran]
         if f.unit == "WE":
             v = "XXXX-WXX-WE"
+        if f.unit == "SEASON" and f.season:
+            v = f"XXXX-{f.season}"
     return _with_time(v, f)
 
 
@@ -227,6 +254,10 @@ def _need(ref: Ref | None, gran: str) -> bool:
 
 
 def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
+    if f.bc:  # TIMEX3 years before Christ: "BC0753"; the 5th century BC (500-401 BC): "BC04"
+        if f.century is not None:
+            return f"BC{f.century:02d}", "absolute"
+        return f"BC{f.year or 0:04d}", "absolute"
     if f.century is not None:
         return f"{f.century:02d}", "absolute"
     if f.decade is not None:
@@ -436,11 +467,11 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
             return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
         gran = _UNIT_GRAN.get(unit, "day")
         if _GRAN_RANK.get(base_gran, 9) > _GRAN_RANK.get(gran, 9) and not (
-            base_gran == "season" and gran == "season"
+            gran == "season" and base_gran in ("season", "year")
         ):
             return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
-        if unit == "SEASON":
-            y = base.year if not (base.month <= 2) else base.year - 1
+        if unit == "SEASON":  # "that spring" after 1850 or after May 1850: 1850-SP; "that winter" in Jan: the one begun
+            y = base.year - 1 if (f.season == "WI" and base.month <= 2 and base_gran != "year") else base.year
             return Resolved(f.type, f"{y:04d}-{f.season}", src, f.mod)
         d = shift(base, unit, int(f.n or 0))
         v = value_at(d, gran)

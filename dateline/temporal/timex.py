@@ -13,7 +13,8 @@ _DATE_PART = (
 )
 _TIME_PART = r"(?:T(?:MO|AF|EV|NI|MI|DT|\d{2}(?::\d{2}(?::\d{2})?)?))"
 _DUR = r"P(?:(?:[\dX]+(?:\.\d+)?(?:Y|M|W|D|Q|DE|CE|ML|WE|H))+|T(?:[\dX]+(?:\.\d+)?[HMS])+|(?:[\dX]+(?:\.\d+)?[YMWD])+T(?:[\dX]+(?:\.\d+)?[HMS])+)"
-TIMEX_VALUE_RE = re.compile(rf"^(?:{_DATE_PART}{_TIME_PART}?|{_DUR}|PRESENT_REF|PAST_REF|FUTURE_REF)$")
+_BC_PART = r"BC(?:\d{4}|\d{2})"  # years ("BC0753") and centuries ("BC04") before Christ
+TIMEX_VALUE_RE = re.compile(rf"^(?:{_DATE_PART}{_TIME_PART}?|{_BC_PART}|{_DUR}|PRESENT_REF|PAST_REF|FUTURE_REF)$")
 
 _SEASON_MONTHS = {"SP": (3, 6), "SU": (6, 9), "FA": (9, 12), "WI": (12, 15)}
 
@@ -38,6 +39,8 @@ def granularity_of(value: str) -> str | None:
     """Unit of a DATE/TIME value (``day``, ``month``, ``season``...); ``None`` for durations and refs."""
     if not value or value.startswith("P") or value.endswith("_REF"):
         return None
+    if value.startswith("BC"):
+        return "century" if len(value) == 4 else "year"
     if "T" in value:
         return "time"
     if len(value) == 2:
@@ -68,8 +71,8 @@ def interval_of(value: str) -> tuple[date, date] | None:
     ``2015-SU`` -> [2015-06-01, 2015-09-01); ``199`` -> [1990-01-01, 2000-01-01);
     times map to their whole day. Values containing ``X`` and durations/refs give ``None``.
     """
-    if not value or "X" in value or value.startswith("P") or value.endswith("_REF"):
-        return None
+    if not value or "X" in value or value.startswith(("P", "BC")) or value.endswith("_REF"):
+        return None  # BC values have no interval: ``datetime.date`` starts at year 1
     try:
         v = value.split("T", 1)[0]
         if len(v) == 2:
