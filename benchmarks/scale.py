@@ -1,7 +1,8 @@
 """Scale benchmark: generate N news-like articles from the silver corpus, run the real pipeline, time it.
 
-    .venv/bin/python benchmarks/scale.py                 # quick: 2,000 articles
-    .venv/bin/python benchmarks/scale.py --n 100000      # the cost curve: run at several sizes
+    .venv/bin/python benchmarks/scale.py                                # quick: 2,000 articles
+    .venv/bin/python benchmarks/scale.py --n 10000 100000 --incremental  # the cost curve, + 1% new files
+    nice .venv/bin/python benchmarks/scale.py --n 1000000 --incremental  # the full run (about half an hour)
 
 Articles are built by sampling real sentences and DCTs from
 ../shared/data/tempeval3/silver with systematic variation (DCT shifted by whole
@@ -9,6 +10,9 @@ years, names swapped, paragraphs reordered) plus a known share of syndicated
 near-duplicates, written as JSONL shards into an inbox. Then the same Dagster
 assets as `dateline run` process it, and the script prints articles/s end to end
 and per stage, peak RSS, output row counts and three analyst queries' timings.
+With --incremental, 1% more articles are then added as new shards and the
+pipeline re-run: the cost of that run relative to the full one is printed.
+At the end, the cost curve: milliseconds per article at each size.
 """
 
 from __future__ import annotations
@@ -80,21 +84,24 @@ def syndicate(rng: random.Random, article: dict, i: int) -> dict:
             "text": "(Reuters) - " + "\n\n".join(paragraphs)}
 
 
-def generate(inbox: Path, n: int, seed: int = 13) -> int:
+def generate(inbox: Path, n: int, seed: int = 13, start: int = 0) -> int:
+    """Write ``n`` articles (ids from ``start``) as JSONL shards of SHARD_SIZE into ``inbox``, after any
+    shards already there. Returns the number of shards written."""
     rng = random.Random(seed)
     docs = load_silver()
     names = sorted({m for _, ps in docs[:300] for p in ps for m in _NAME.findall(p)})[:400]
     inbox.mkdir(parents=True, exist_ok=True)
+    first = len(list(inbox.glob("shard-*.jsonl")))
     shard, written, recent = [], 0, []
-    for i in range(n):
+    for i in range(start, start + n):
         if recent and rng.random() < DUPLICATE_SHARE:
             art = syndicate(rng, rng.choice(recent), i)
         else:
             art = make_article(rng, docs, i, names)
             recent = (recent + [art])[-200:]
         shard.append(art)
-        if len(shard) == SHARD_SIZE or i == n - 1:
-            path = inbox / f"shard-{written:05d}.jsonl"
+        if len(shard) == SHARD_SIZE or i == start + n - 1:
+            path = inbox / f"shard-{first + written:05d}.jsonl"
             path.write_text("".join(json.dumps(a) + "\n" for a in shard), encoding="utf-8")
             written += 1
             shard = []
@@ -135,10 +142,43 @@ def step_seconds(instance, run_ids: list[str]) -> dict[str, float]:
     return out
 
 
+def peak_rss_mb() -> tuple[float, float]:
+    """Peak resident memory of this process and of the largest finished child (the pool workers), in MB."""
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+
+
+def print_run(label: str, n: int, files: int, elapsed: float, steps: dict[str, float]) -> None:
+    main_mb, child_mb = peak_rss_mb()
+    print(f"{label:>12} {n:>9} {files:>6} {elapsed:>8.1f} {n / elapsed:>7.0f} {1000 * elapsed / n:>10.3f} "
+          f"{main_mb:>8.0f} {child_mb:>8.0f}")
+    assets = ["raw_articles", "temporal_mentions", "events", "article_duplicates", "timeline", "timeline_db"]
+    for step in assets:
+        if step in steps:
+            sec = steps[step]
+            print(f"    stage {step:<22} {sec:>7.1f} s  {n / sec if sec else 0:>8.0f} art/s")
+    checks = [sec for step, sec in steps.items() if step not in assets]
+    if checks:
+        print(f"    stage {f'asset checks ({len(checks)})':<22} {sum(checks):>7.1f} s")
+
+
+def report_outputs(db: Path) -> None:
+    con = duckdb.connect(str(db), read_only=True)
+    for table in ["articles", "quarantine", "mentions", "events", "article_duplicates", "timeline"]:
+        print(f"    rows  {table:<22} {con.execute(f'SELECT count(*) FROM {table}').fetchone()[0]:>9}")
+    dups = con.execute("SELECT count(*) FROM article_duplicates WHERE duplicate_of IS NOT NULL").fetchone()[0]
+    con.close()
+    print(f"    duplicates found {dups} (generated share {DUPLICATE_SHARE:.0%})")
+    for name, sec in time_queries(db).items():
+        print(f"    query {name:<38} {sec * 1000:>7.1f} ms (warm)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, nargs="+", default=[2_000], help="corpus sizes to run (default 2000)")
+    ap.add_argument("--incremental", action="store_true", help="then add 1%% new shards, re-run, print the cost ratio")
     ap.add_argument("--workdir", type=Path, default=None, help="where to put inbox/warehouse (default: a temp dir)")
+    ap.add_argument("--keep", action="store_true", help="keep the inbox and warehouse (default: removed)")
     args = ap.parse_args()
     if not SILVER.exists():
         print(f"skipped: the silver corpus is not at {SILVER}")
@@ -147,31 +187,44 @@ def main() -> int:
 
     from pipelines.runner import run_pipeline
 
-    print(f"{'articles':>9} {'files':>6} {'seconds':>8} {'art/s':>7} {'ms/article':>10} {'peak RSS MB':>11}")
+    curve: list[tuple[int, float, float | None]] = []
+    print(f"{'run':>12} {'articles':>9} {'files':>6} {'seconds':>8} {'art/s':>7} {'ms/article':>10} "
+          f"{'RSS MB':>8} {'child MB':>8}")
     for n in args.n:
         work = Path(tempfile.mkdtemp(prefix=f"dateline-scale-{n}-", dir=args.workdir))
         try:
+            t = time.perf_counter()
             files = generate(work / "inbox", n)
+            print(f"    generated {n} articles in {files} shards in {time.perf_counter() - t:.1f} s", flush=True)
             with DagsterInstance.ephemeral() as instance:
                 t = time.perf_counter()
                 report = run_pipeline(work / "inbox", work / "warehouse", instance=instance)
                 elapsed = time.perf_counter() - t
-                steps = step_seconds(instance, report.run_ids)
-            rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-            print(f"{n:>9} {files:>6} {elapsed:>8.1f} {n / elapsed:>7.0f} {1000 * elapsed / n:>10.2f} {rss:>11.0f}")
-            for step, sec in steps.items():
-                print(f"    stage {step:<22} {sec:>7.1f} s  {n / sec if sec else 0:>8.0f} art/s")
-            con = duckdb.connect(str(report.db_path), read_only=True)
-            for table in ["articles", "quarantine", "mentions", "events", "article_duplicates", "timeline"]:
-                print(f"    rows  {table:<22} {con.execute(f'SELECT count(*) FROM {table}').fetchone()[0]:>9}")
-            dups = con.execute("SELECT count(*) FROM article_duplicates WHERE duplicate_of IS NOT NULL").fetchone()[0]
-            con.close()
-            print(f"    duplicates found {dups} (generated share {DUPLICATE_SHARE:.0%})")
-            for name, sec in time_queries(report.db_path).items():
-                print(f"    query {name:<38} {sec * 1000:>7.1f} ms (warm)")
+                print_run("full", n, files, elapsed, step_seconds(instance, report.run_ids))
+                report_outputs(report.db_path)
+                ratio = None
+                if args.incremental:
+                    extra = max(1, n // 100)
+                    added = generate(work / "inbox", extra, seed=n + 1, start=n)
+                    t = time.perf_counter()
+                    again = run_pipeline(work / "inbox", work / "warehouse", instance=instance)
+                    inc = time.perf_counter() - t
+                    print_run("+1% files", extra, added, inc, step_seconds(instance, again.run_ids))
+                    ratio = inc / elapsed
+                    print(f"    incremental: {extra} new articles in {added} new file(s) cost {inc:.1f} s = "
+                          f"{ratio:.1%} of the full run", flush=True)
+                    report_outputs(again.db_path)
+                curve.append((n, 1000 * elapsed / n, ratio))
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            if args.keep:
+                print(f"    kept {work}")
+            else:
+                shutil.rmtree(work, ignore_errors=True)
+        sys.stdout.flush()
+    print("cost curve (end to end):")
+    for n, ms, ratio in curve:
+        inc = f"   incremental +1%: {ratio:.1%} of full" if ratio is not None else ""
+        print(f"    {n:>9} articles  {ms:>7.3f} ms/article{inc}")
     return 0
 
 

@@ -20,12 +20,17 @@ from dateline.lexicon import word_set
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
-# LSH: 64 bands of 2 MinHash rows. A pair with shingle Jaccard J becomes a candidate with
-# probability 1 - (1 - J^2)^64: 0.9997 at J = 0.35 (a copy padded to 2.5x its length still clears
-# containment), 0.47 at J = 0.1. Candidates are then screened on the signatures (vectorised)
-# and verified on the exact shingle sets.
-LSH_BANDS = 64
-LSH_ROWS = 2
+# LSH: 42 bands of 3 MinHash rows (126 of the 128). A pair with shingle Jaccard J becomes a
+# candidate with probability 1 - (1 - J^3)^42: 0.9999 at J = 0.8, 0.996 at J = 0.5, 0.94 at J = 0.4,
+# 0.84 at J = 0.35 (a copy padded to 2.5x its length, the least Jaccard containment accepts), but
+# only 0.041 at J = 0.1. Articles that merely share a paragraph (J ~ 0.1) are the bulk of band
+# collisions in a large collection, and their number grows faster than the collection: 64 bands of
+# 2 rows (0.47 at J = 0.1) gave 46 distinct colliding pairs per article at 100k generated articles
+# (11 at 10k), 42 x 3 gives 6 (0.75 at 10k), with the same P/R on benchmarks/dedupe.py
+# (P = 1.000, R = 0.9986). Candidates are then screened on the signatures (vectorised) and
+# verified on the exact shingle sets.
+LSH_BANDS = 42
+LSH_ROWS = 3
 # A bucket of equal band keys larger than this is not expanded into all its pairs: its members are
 # sorted in a band-specific pseudo-random order and each is paired with the next LSH_WINDOW
 # (sorted neighbourhood). A true cluster stays connected (every member meets its neighbours) and
@@ -43,6 +48,7 @@ MIN_SIZE_RATIO = 0.4
 SCREEN_MARGIN = 0.2
 _CHUNK_SHINGLES = 16384
 _VERIFY_PAIRS = 4096
+_SCREEN_CODES = 8_000_000
 
 _AGENCIES = "AP|AFP|Reuters|UPI|dpa|Xinhua|Bloomberg|ANSA|EFE|PTI|IANS|Kyodo|Yonhap|APA|Anadolu|CNA|Bernama"
 # An agency dateline or credit at the start of a paragraph: "LONDON (Reuters) -", "(AP) —",
@@ -239,27 +245,45 @@ def minhash_signatures(hash_sets: Sequence[np.ndarray]) -> np.ndarray:
     return _signatures(allh.astype(np.uint64), offsets)
 
 
+def _band_key(sig: np.ndarray, b: int) -> np.ndarray:
+    """One 64-bit key per row for band ``b``: its ``LSH_ROWS`` MinHash values."""
+    cols = sig[:, b * LSH_ROWS : (b + 1) * LSH_ROWS].astype(np.uint64)
+    if LSH_ROWS == 2:
+        return cols[:, 0] << np.uint64(32) | cols[:, 1]
+    key = cols[:, 0].copy()
+    for r in range(1, LSH_ROWS):
+        key = _mix(key * np.uint64(0x9E3779B97F4A7C15) + cols[:, r])
+    return key
+
+
+def _band_codes(sig: np.ndarray, b: int) -> np.ndarray:
+    """Pairs ``(i, j)``, ``i < j``, sharing band ``b``'s key, as codes ``i * n + j`` (with repeats)."""
+    n = len(sig)
+    idx = np.arange(n, dtype=np.int64)
+    key = _band_key(sig, b)
+    tiebreak = (idx.astype(np.uint64) * _PERM_A[b] + _PERM_B[b]) >> np.uint64(1)
+    order = np.lexsort((tiebreak, key))
+    skey = key[order]
+    found = []
+    for d in range(1, min(LSH_WINDOW, n - 1) + 1):
+        same = skey[d:] == skey[:-d]
+        if not same.any():
+            break
+        a, c = order[:-d][same], order[d:][same]
+        found.append(np.minimum(a, c) * n + np.maximum(a, c))
+    return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+
+
+def _unique_sorted(codes: np.ndarray) -> np.ndarray:
+    codes = np.sort(codes)
+    return codes[np.concatenate([[True], codes[1:] != codes[:-1]])] if len(codes) else codes
+
+
 def _candidate_pairs(sig: np.ndarray) -> np.ndarray:
     """Index pairs ``(i, j)``, ``i < j``, that share a band of their signatures (sorted, unique)."""
     n = len(sig)
-    found = []
-    idx = np.arange(n, dtype=np.int64)
-    for b in range(LSH_BANDS):
-        cols = sig[:, b * LSH_ROWS : (b + 1) * LSH_ROWS].astype(np.uint64)
-        key = cols[:, 0] << np.uint64(32) | cols[:, 1] if LSH_ROWS == 2 else cols[:, 0]
-        tiebreak = (idx.astype(np.uint64) * _PERM_A[b] + _PERM_B[b]) >> np.uint64(1)
-        order = np.lexsort((tiebreak, key))
-        skey = key[order]
-        for d in range(1, min(LSH_WINDOW, n - 1) + 1):
-            same = skey[d:] == skey[:-d]
-            if not same.any():
-                break
-            a, c = order[:-d][same], order[d:][same]
-            found.append(np.minimum(a, c) * n + np.maximum(a, c))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
-    return np.stack([codes // n, codes % n], axis=1)
+    codes = _unique_sorted(np.concatenate([_band_codes(sig, b) for b in range(LSH_BANDS)])) if n > 1 else []
+    return np.stack([codes // n, codes % n], axis=1) if len(codes) else np.empty((0, 2), dtype=np.int64)
 
 
 def _min_jaccard(sa: np.ndarray, sb: np.ndarray) -> np.ndarray:
@@ -366,18 +390,32 @@ def exact_groups(article_ids: Sequence[str], content_hashes: Sequence[str]) -> t
 
 def candidate_pairs(sig: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Pairs of rows of ``sig`` (representatives in id order) worth the exact test: LSH band
-    collisions whose MinHash estimate of Jaccard could still pass it. ``(k, 2)``, ``i < j``."""
+    collisions whose MinHash estimate of Jaccard could still pass it. ``(k, 2)``, ``i < j``, sorted.
+
+    The band collisions of a large collection far outnumber the pairs that pass the screen, so they
+    are screened a few bands at a time (at most ``_SCREEN_CODES`` pairs in memory), not all at once."""
     n = len(sig)
-    pairs = _candidate_pairs(sig) if n > 1 else np.empty((0, 2), dtype=np.int64)
-    if len(pairs):
-        pairs = pairs[(sizes[pairs[:, 0]] > 0) & (sizes[pairs[:, 1]] > 0)]
-    if len(pairs):
-        est = np.empty(len(pairs))
-        for lo in range(0, len(pairs), 1 << 16):  # bounded temporaries: (block, NUM_PERM) booleans
-            p = pairs[lo : lo + (1 << 16)]
-            est[lo : lo + len(p)] = (sig[p[:, 0]] == sig[p[:, 1]]).mean(axis=1)
-        pairs = pairs[est >= _min_jaccard(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) - SCREEN_MARGIN]
-    return pairs
+    if n < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    kept: list[np.ndarray] = []
+    pending: list[np.ndarray] = []
+    size = 0
+    for b in range(LSH_BANDS):
+        pending.append(_band_codes(sig, b))
+        size += len(pending[-1])
+        if size < _SCREEN_CODES and b < LSH_BANDS - 1:
+            continue
+        codes = _unique_sorted(np.concatenate(pending))
+        pending, size = [], 0
+        i, j = codes // n, codes % n
+        ok = (sizes[i] > 0) & (sizes[j] > 0)
+        codes, i, j = codes[ok], i[ok], j[ok]
+        est = np.empty(len(codes))
+        for lo in range(0, len(codes), 1 << 16):  # bounded temporaries: (block, NUM_PERM) booleans
+            est[lo : lo + (1 << 16)] = (sig[i[lo : lo + (1 << 16)]] == sig[j[lo : lo + (1 << 16)]]).mean(axis=1)
+        kept.append(codes[est >= _min_jaccard(sizes[i], sizes[j]) - SCREEN_MARGIN])
+    codes = _unique_sorted(np.concatenate(kept))
+    return np.stack([codes // n, codes % n], axis=1)
 
 
 ShingleSets = Callable[[Sequence[int]], dict[int, np.ndarray]]
@@ -417,9 +455,9 @@ def cluster_articles(
             uf[x], x = root, uf[x]
         return root
 
-    if len(pairs):
-        sets = shingle_sets(np.unique(reps[pairs]).tolist())
-        for i, j in reps[pairs].tolist():
+    for block in _pair_blocks(reps[pairs]):
+        sets = shingle_sets(np.unique(block).tolist())
+        for i, j in block.tolist():
             if _similarity(sets[i], sets[j]) is not None:
                 a, b = find(i), find(j)
                 if a != b:
@@ -442,12 +480,31 @@ def cluster_articles(
     method: list[str | None] = [None] * n
     for i in np.flatnonzero(canonical != np.arange(n)).tolist():
         method[i] = "exact"
-    if len(near):
-        sets = shingle_sets(np.unique(np.concatenate([near, canonical[near]])).tolist())
-        for m in near.tolist():
-            similarity[m] = _jaccard(sets[m], sets[int(canonical[m])])
+    for block in _pair_blocks(np.stack([near, canonical[near]], axis=1)):
+        sets = shingle_sets(np.unique(block).tolist())
+        for m, c in block.tolist():
+            similarity[m] = _jaccard(sets[m], sets[c])
             method[m] = "near"
+        del sets
     return canonical, method, similarity
+
+
+# Shingle sets held at once while verifying (about 3 kB each for a news article).
+_VERIFY_ARTICLES = 100_000
+
+
+def _pair_blocks(pairs: np.ndarray) -> list[np.ndarray]:
+    """``pairs`` cut into consecutive blocks that each involve at most ``_VERIFY_ARTICLES`` articles."""
+    blocks, lo, seen = [], 0, set()
+    for k, (i, j) in enumerate(pairs.tolist()):
+        new = (i not in seen) + (j not in seen and j != i)
+        if len(seen) + new > _VERIFY_ARTICLES and k > lo:
+            blocks.append(pairs[lo:k])
+            lo, seen = k, set()
+        seen.update((i, j))
+    if lo < len(pairs):
+        blocks.append(pairs[lo:])
+    return blocks
 
 
 def find_duplicate_articles(articles: Sequence[dict]) -> list[dict]:
@@ -634,8 +691,8 @@ def cluster_events(events: Sequence[dict]) -> list[dict]:
         score = _event_score(by_id[a], by_id[b], words)
         scored[pair] = -1.0 if score is None else score
 
-    for key in sorted(blocks, key=repr):
-        members = blocks[key]
+    # Block order does not matter: a pair's score is symmetric and merges go by score order below.
+    for members in blocks.values():
         if len(members) <= MAX_EVENT_BLOCK:
             for i, a in enumerate(members):
                 for b in members[i + 1 :]:

@@ -407,10 +407,9 @@ def _canonical_ids(warehouse: str) -> pa.Array:
     return _canonical_cache[key]
 
 
-def timeline_year(warehouse: str, year: str) -> dict[str, Any]:
-    """Cluster the events of one ``year=`` directory of ``events`` into that year's timeline file."""
+def timeline_year(warehouse: str, year: str, paths: Sequence[str]) -> dict[str, Any]:
+    """Cluster the events of one ``year=`` directory of ``events`` (its files ``paths``) into that year's timeline file."""
     started = time.perf_counter()
-    paths = [p for p in storage.table_files(warehouse, "events") if storage.year_of_path(p) == year]
     parts = [storage.read_file_columns(warehouse, p, "events", pipeline.TIMELINE_EVENT_COLUMNS) for p in paths]
     events = pa.concat_tables(parts) if parts else schemas.EVENTS.empty_table().select(pipeline.TIMELINE_EVENT_COLUMNS)
     rows = pipeline.timeline_rows(events, _canonical_ids(warehouse))
@@ -427,17 +426,18 @@ def timeline_warehouse(warehouse: str, workers: int = 0) -> dict[str, Any]:
     fs, _ = storage._fs(warehouse)
     paths = storage.table_files(warehouse, "events")
     by_year: dict[str, int] = {}
+    files_of: dict[str, list[str]] = {}
     undated = 0
     for p in paths:
         y = storage.year_of_path(p) or storage.HIVE_NULL
-        size = fs.info(p).get("size", 0)
         if y == storage.HIVE_NULL:
             undated += pq_rows(warehouse, p)
         else:
-            by_year[y] = by_year.get(y, 0) + size
+            by_year[y] = by_year.get(y, 0) + fs.info(p).get("size", 0)
+            files_of.setdefault(y, []).append(p)
     years = sorted(by_year, key=lambda y: -by_year[y])  # biggest first: the pool finishes together
     n = worker_count(workers) if sum(by_year.values()) >= POOL_MIN_BYTES else 1
-    stats = map_partitions(timeline_year, [(warehouse, y) for y in years], n)
+    stats = map_partitions(timeline_year, [(warehouse, y, files_of[y]) for y in years], n)
     storage.drop_years_except(warehouse, "timeline", storage.WHOLE_TABLE_KEY, years)
     total: dict[str, Any] = {"rows": 0, "events_in": undated, "multi_source_rows": 0, "max_source_count": 0}
     for s in stats:

@@ -124,3 +124,15 @@ def test_unchanged_files_are_skipped_and_changed_ones_rerun(tmp_path: Path) -> N
     assert not Path(storage.partition_file(str(wh), "ingest_manifest", "c.jsonl")).exists()
     shutil.rmtree(wh)
     assert partitions.stale_partitions(inbox, wh) == ["a.jsonl", "b.jsonl"]
+
+
+def test_dedupe_in_small_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Band collisions screened a few at a time and candidates verified a few articles at a time
+    (bounded memory at any size) give the same clusters."""
+    from dateline import dedupe
+
+    rows = _articles()
+    expected = find_duplicate_articles(rows)
+    monkeypatch.setattr(dedupe, "_SCREEN_CODES", 50)
+    monkeypatch.setattr(dedupe, "_VERIFY_ARTICLES", 3)
+    assert find_duplicate_articles(rows) == expected
