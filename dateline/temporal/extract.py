@@ -176,7 +176,9 @@ def _weekday_in_context(text: str, c: Candidate) -> bool:
     word = (g.get("weekday") or "").lower()
     if word not in _WEEKDAY_CTX:
         return True
-    if "pod" in g or ("rel" in g and (word != "sun" or g["rel"].lower() not in ("this", "past"))):
+    if word == "sun" and _ADJ_AFTER.match(text, c.end) and _ADJ_AFTER.match(text, c.end).group(1)[:1].isupper():  # type: ignore[union-attr]
+        return False  # "Following Sun Yat-sen's path"
+    if "pod" in g or ("rel" in g and (word != "sun" or g["rel"].lower() in ("next", "nxt", "last", "coming"))):
         return True
     if text[c.start - 1 : c.start] == "#":
         return True  # "#Sat"
@@ -208,10 +210,21 @@ def _ok(text: str, c: Candidate) -> bool:
         if before in _words("numeric_ok_before") or before.rstrip(".") in _WEEKDAY_CTX:
             return True
         return bool(re.match(r"\s*(?:@|at\s+\d|\d{1,2}(?::\d\d)?\s*[ap]\.?m\b)", text[c.end : c.end + 12], re.I))
-    if f == "holiday":  # "Easter week", "Christmas tree", "Easter Island": not the day
-        return _word_after(text, c.end).lower() not in _words("holiday_bad_after")
+    if f == "holiday":  # "Easter week", "Christmas tree", "Easter Island", "Jermaine Easter": not the day
+        if _word_after(text, c.end).lower() in _words("holiday_bad_after"):
+            return False
+        if "rel" in g:
+            return True
+        m = _WORD_BEFORE.search(text, max(0, c.start - 40), c.start)
+        before = m.group(1) if m else ""
+        sentence_start = text[max(0, c.start - 3) : c.start].strip()[-1:] in (".", "!", "?", '"', "\u201c", "")
+        low = before.lower().rstrip(",")
+        if not before[:1].isupper() or sentence_start or text[c.start - 2 : c.start] == ", " or low.endswith(
+                ("'s", "\u2019s")):
+            return True  # "Monday, New Year's Day", "London's New Year's Day Parade"
+        return low in _words("holiday_ok_before") or low in _words("function_words") or low in table("WEEKDAY")
     if f == "at_sign":  # "@ 7", "@7": a bare hour after an at sign
-        return text[max(0, c.start - 2) : c.start].lstrip() == "@" or text[c.start - 1 : c.start] == "@"
+        return text[max(0, c.start - 2) : c.start].strip() == "@" or text[c.start - 1 : c.start] == "@"
     if f == "hour_at":  # "at 7 tonight", "@ 8 tmrw night": not "top 10 tonight"
         return _word_before(text, c.start) in _words("hour_ok_before") or text[max(0, c.start - 2) : c.start].strip() == "@"
     if f == "decade_bare":  # "the 60s": not temperatures ("highs in the 60s") or ages ("in their 60s")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date, datetime
 
 from dateline.temporal.absolute import foreign_dates, looks_english
@@ -45,7 +47,7 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
     foreign = [] if looks_english(text) else foreign_dates(text)
     if not cands and not foreign:
         return []
-    frames = [normalize(c) for c in cands]
+    frames = _numeric_order([normalize(c) for c in cands], cands)
     if dct is not None:
         ref: Ref | None = Ref(dct, "day", "published_at")
     else:
@@ -65,6 +67,8 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
     for c, f in zip(cands, frames, strict=True):
         tense = tense_at(text, c.start, c.end) if _needs_tense(f) else None
         anchor = last
+        if f.kind == "relative" and _narrated(text, c, f, last, ref):
+            f = replace(f, kind="anaphoric", anchor="narrative")  # "In 1850 he left. The next year he returned."
         if (f.rel == "year_ago" or f.gran == "report") and anchor is not None and not is_reported(anchor, last_tense):
             anchor = last_quarter  # "the latest quarter", "a year ago": reported results, not a forecast
         if f.rel == "year_ago" and last_quarter is not None and (last is None or last.gran != "quarter"):
@@ -97,9 +101,117 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
                 last, last_tense = a, tense
                 if a.gran == "quarter" and is_reported(a, tense):
                     last_quarter = a
+    out = _attach_clock_times(text, out, frames)
     if foreign:
         out = _merge_foreign(text, out, foreign)
     return out
+
+
+_NUMERIC_PART = re.compile(r"(\d+)[/.-](\d+)")
+
+
+_HISTORY_YEARS = 5  # a narrative this far from the document date is history, not news
+
+
+def _narrated(text: str, c, f: Frame, last: Anchor | None, ref: Ref | None) -> bool:
+    """Whether "the next year" / "by the end of the year" continues a narrative rather than the document's now.
+
+    Only in a past-tense sentence that follows an absolute date years away from the
+    reference date ("In 1850 he moved to Paris. The next year he returned"): in news,
+    "by the end of the year" is the current year even after "in 2003".
+    """
+    if last is None or last.source != "absolute" or ref is None or abs(last.start.year - ref.day.year) <= _HISTORY_YEARS:
+        return False
+    span = text[c.start : c.end].lower()
+    if f.rel == "next":
+        if not span.startswith("the"):
+            return False
+    elif not (f.rel == "this" and f.mod and "this" not in span):
+        return False
+    return tense_at(text, c.start, c.end) == "past"
+
+
+def _numeric_order(frames: list[Frame], cands: list) -> list[Frame]:
+    """Read ambiguous numeric dates ("05/12") day-first when the text itself writes day-first ("25/12").
+
+    US order (M/D) is the default; one unambiguous D/M date (first number > 12) and no
+    unambiguous M/D date in the same text switch every ambiguous one to D/M.
+    """
+    idx = [i for i, c in enumerate(cands) if c.rule.norm in ("numeric", "numeric_md")]
+    if not idx:
+        return frames
+    dmy = mdy = False
+    parts = {}
+    for i in idx:
+        m = _NUMERIC_PART.match(cands[i].groups.get("numeric") or f"{cands[i].groups.get('na')}/{cands[i].groups.get('nb')}")
+        if not m:
+            continue
+        a, b = int(m.group(1)), int(m.group(2))
+        parts[i] = (a, b)
+        dmy |= a > 12 >= b
+        mdy |= b > 12 >= a
+    if not dmy or mdy:
+        return frames
+    out = list(frames)
+    for i, (a, b) in parts.items():
+        f = frames[i]
+        if a <= 12 and b <= 12 and f.kind == "calendar" and f.month and f.day and a != b:
+            try:
+                date(f.year or 2000, f.day, f.month)
+            except ValueError:
+                continue
+            out[i] = replace(f, month=f.day, day=f.month)
+    return out
+
+
+_GAP_BEFORE = re.compile(r"\s*,?\s*(?:at|@|around|about|from|by|before|after|until|till|til|starting)?\s*", re.I)
+_GAP_AFTER = re.compile(r"\s*,?\s*(?:on|@)?\s*", re.I)
+_DAY_PART = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _attach_clock_times(text: str, out: list[Mention], frames: list[Frame]) -> list[Mention]:
+    """A clock time with no day of its own takes the day written beside it.
+
+    TimeML tags "tmrw @ 9pm", "Friday at 10 a.m." and "at 4pm on Sat" as two
+    expressions; the time's value is on that day ("2017-08-09T21:00"), not the
+    document's. "@ 7" after "dinner"/"party" (``context_words.tsv``, ``pm_cue``) is 7 p.m.
+    """
+    if not any(m.timex_type == "TIME" for m in out):
+        return out
+    from dateline.temporal.extract import _words
+
+    res = list(out)
+    for i, (m, f) in enumerate(zip(out, frames, strict=True)):  # one mention per frame, in order
+        if m.timex_type != "TIME" or f.kind != "calendar" or f.hour is None:
+            continue
+        if f.weekday or f.month or f.day or "T" not in m.value or m.anchor_source == "unresolved":
+            continue
+        hour = f.hour
+        at_sign = text[max(0, m.start - 2) : m.start].strip() == "@"
+        if 7 <= hour < 12 and (at_sign or ":" not in m.text) and not re.search(r"[ap]\.?\s?m", m.text, re.I):
+            window = re.findall(r"[a-z]+", text[max(0, m.start - 50) : m.start].lower())
+            if any(w in _words("pm_cue") for w in window):
+                hour += 12
+        day = None
+        src = m.anchor_source
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(out):
+                continue
+            n = out[j]
+            gap = text[n.end : m.start] if j < i else text[m.end : n.start]
+            if not (_GAP_BEFORE if j < i else _GAP_AFTER).fullmatch(gap):
+                continue
+            dm = _DAY_PART.match(n.value)
+            if n.timex_type in ("DATE", "TIME") and dm and n.anchor_source != "unresolved":
+                day, src = dm.group(), n.anchor_source
+                break
+        if day is None and hour == f.hour:
+            continue
+        value = f"{day or m.value[:10]}T{hour:02d}:{(f.minute or 0):02d}"
+        iv = interval_of(value)
+        res[i] = replace(m, value=value, anchor_source=src, start_date=iv[0] if iv else None,  # type: ignore[arg-type]
+                         end_date=iv[1] if iv else None)
+    return res
 
 
 def _merge_foreign(text: str, out: list[Mention], found: list) -> list[Mention]:
