@@ -223,6 +223,9 @@ def _ok(text: str, c: Candidate) -> bool:
                 ("'s", "\u2019s")):
             return True  # "Monday, New Year's Day", "London's New Year's Day Parade"
         return low in _words("holiday_ok_before") or low in _words("function_words") or low in table("WEEKDAY")
+    if f == "y2k":  # "2k19", not the game "NBA 2K19"
+        m = _WORD_BEFORE.search(text, max(0, c.start - 40), c.start)
+        return not (m and m.group(1)[:1].isupper() and text[max(0, c.start - 3) : c.start].strip()[-1:] not in ".!?")
     if f == "at_sign":  # "@ 7", "@7": a bare hour after an at sign
         return text[max(0, c.start - 2) : c.start].strip() == "@" or text[c.start - 1 : c.start] == "@"
     if f == "hour_at":  # "at 7 tonight", "@ 8 tmrw night": not "top 10 tonight"
@@ -304,6 +307,10 @@ def _ok(text: str, c: Candidate) -> bool:
         after = _word_after(text, c.end)
         return not (after[:1].islower() and after not in _words("function_words") and text[c.end : c.end + 1] == " ")
     if f == "duration":
+        unit = g.get("unit", "")
+        if unit[:1].isupper() and not unit.isupper() and g.get("num", "")[:1].isdigit() and not text[
+                max(0, c.start - 3) : c.start].strip().endswith((".", "!", "?")) and c.start > 0:
+            return False  # a title: "60 Minutes", "28 Days Later"
         if text[c.end : c.end + 1] == "-" and text[c.end + 1 : c.end + 2].isalpha():
             return False  # "a year-earlier loss", "two year-old"
         after = _word_after(text, c.end).lower()
@@ -330,23 +337,25 @@ def extract(text: str) -> list[Candidate]:
     pos = 0
     first = _FIRST
     res = _RULE_RES
-    tokens = list(_TOKEN.finditer(text))
-    for ti, tm in enumerate(tokens):
-        s = tm.start()
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    if "'" in text or "\u2019" in text:  # "'89" is a token, and so is the "89" in it ("'4pm" quoted)
+        tokens = [t for tok in tokens for t in ((tok, (tok[0] + 1, tok[1], tok[2][1:])) if tok[2][0] in "'\u2019"
+                                                 else (tok,))]
+    for ti, (s, tm_end, tok) in enumerate(tokens):
         if s < pos:
             continue
-        key = _token_key(tm.group())
+        key = _token_key(tok)
         idxs = first.get(key)
         if not idxs:
             continue
         if len(idxs) > _PAIR_MIN:
-            nxt = tokens[ti + 1] if ti + 1 < len(tokens) else None
+            nxt = next((t for t in tokens[ti + 1 : ti + 3] if t[0] >= tm_end), None)
             if nxt is None:
                 sep, nkey = " ", None
             else:
-                sep = text[tm.end() : nxt.start()]
+                sep = text[tm_end : nxt[0]]
                 sep = " " if (not sep.strip() and sep) or len(sep) > 3 else sep
-                nkey = _token_key(nxt.group())
+                nkey = _token_key(nxt[2])
                 if nkey not in _PROBES:
                     nkey = None
             idxs = _pair_rules(key, sep, nkey)

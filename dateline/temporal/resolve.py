@@ -484,7 +484,7 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
 def report_quarter(d: date) -> date:
     """First day of the last quarter completed before ``d`` (the one news of that day reports on)."""
     q_start = date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
-    return _month_add(q_start, -3)
+    return _month_add(q_start, -3) if (d.year, d.month) > (1, 3) else q_start  # no quarter before year 1
 
 
 def anchor_of(r: Resolved) -> Anchor | None:

@@ -1,0 +1,275 @@
+"""Registers beyond news: social media, narrative/history prose, and news edge cases.
+
+Each row: (text, dct, mention text, TIMEX3 value, type, mod). Values follow the TimeML /
+TempEval-3 conventions: "tonight" is a TIME with a part of day (``2017-08-08TNI``); a
+weekday with a part of day stays a DATE on that day; "N units later" is a DURATION (the
+adverb is a signal); "tmrw @ 9pm" is two expressions and the time lies on tomorrow;
+years before Christ are ``BC0753`` and the 5th century BC is ``BC04``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dateline.temporal import Mention, tag
+from dateline.temporal.timex import is_timex_value
+
+D = date(2017, 8, 8)  # a Tuesday; ISO week 2017-W32
+
+Row = tuple[str, date | None, str, str, str, str | None]
+
+SOCIAL: list[Row] = [
+    ("see u tmrw!!", D, "tmrw", "2017-08-09", "DATE", None),
+    ("cant wait for tmr", D, "tmr", "2017-08-09", "DATE", None),
+    ("party 2moro night", D, "2moro night", "2017-08-09TNI", "TIME", None),
+    ("2morrow is the day", D, "2morrow", "2017-08-09", "DATE", None),
+    ("tonite is the night", D, "tonite", "2017-08-08TNI", "TIME", None),
+    ("2nite we ride", D, "2nite", "2017-08-08TNI", "TIME", None),
+    ("2day is the day", D, "2day", "2017-08-08", "DATE", None),
+    ("yday was crazy", D, "yday", "2017-08-07", "DATE", None),
+    ("this morn was rough", D, "this morn", "2017-08-08TMO", "TIME", None),
+    ("last nite was lit", D, "last nite", "2017-08-07TNI", "TIME", None),
+    ("omg tomorrow night", D, "tomorrow night", "2017-08-09TNI", "TIME", None),
+    ("nxt week is gonna be crazy", D, "nxt week", "2017-W33", "DATE", None),
+    ("see you this weekend!!", D, "this weekend", "2017-W32-WE", "DATE", None),
+    ("busy rn", D, "rn", "PRESENT_REF", "DATE", None),
+    ("mon was awful", D, "mon", "2017-08-07", "DATE", None),
+    ("gym on fri was brutal", D, "fri", "2017-08-04", "DATE", None),
+    ("gym on fri, gonna be brutal", D, "fri", "2017-08-11", "DATE", None),
+    ("see you next wed", D, "next wed", "2017-08-09", "DATE", None),
+    ("see u next mon", D, "next mon", "2017-08-14", "DATE", None),
+    ("nxt fri is payday", D, "nxt fri", "2017-08-11", "DATE", None),
+    ("this sat", D, "this sat", "2017-08-12", "DATE", None),
+    ("last sat was fun", D, "last sat", "2017-08-05", "DATE", None),
+    ("I'll be there sat morning", D, "sat morning", "2017-08-12", "DATE", None),
+    ("wed night was wild", D, "wed night", "2017-08-02", "DATE", None),
+    ("happy friday \U0001f60a", D, "friday", "2017-08-04", "DATE", None),
+    ("#Monday blues", D, "Monday", "2017-08-07", "DATE", None),
+    ("TOMORROW!!! \U0001f389", D, "TOMORROW", "2017-08-09", "DATE", None),
+    ("lunch at 4pm", D, "4pm", "2017-08-08T16:00", "TIME", None),
+    ("call me at 4:30pm", D, "4:30pm", "2017-08-08T16:30", "TIME", None),
+    ("10am tmrw works", D, "10am tmrw", "2017-08-09T10:00", "TIME", None),
+    ("tmrw @ 9pm", D, "9pm", "2017-08-09T21:00", "TIME", None),
+    ("TONIGHT at 8PM", D, "8PM", "2017-08-08T20:00", "TIME", None),
+    ("MEETING TOMORROW AT 3PM", D, "3PM", "2017-08-09T15:00", "TIME", None),
+    ("7pm tonight", D, "7pm tonight", "2017-08-08T19:00", "TIME", None),
+    ("meet at 7 tonight", D, "7 tonight", "2017-08-08T19:00", "TIME", None),
+    ("dinner @ 7", D, "7", "2017-08-08T19:00", "TIME", None),
+    ("meet @ 9 for breakfast", D, "9", "2017-08-08T09:00", "TIME", None),
+    ("2moro @ 10", D, "10", "2017-08-09T10:00", "TIME", None),
+    ("see u jan 5th", D, "jan 5th", "2018-01-05", "DATE", None),
+    ("back on aug 10", D, "aug 10", "2017-08-10", "DATE", None),
+    ("sept 1st can't come soon enough", D, "sept 1st", "2017-09-01", "DATE", None),
+    ("the concert is on march 3rd", date(2017, 2, 20), "march 3rd", "2017-03-03", "DATE", None),
+    ("may 5 is my bday", date(2017, 4, 20), "may 5", "2017-05-05", "DATE", None),
+    ("dec 25th cant come soon enough", date(2017, 12, 1), "dec 25th", "2017-12-25", "DATE", None),
+    ("party on 5/12!!", D, "5/12", "2017-05-12", "DATE", None),
+    ("party on 25/12 and again on 05/12", D, "05/12", "2017-12-05", "DATE", None),
+    ("born 12/05/2019", D, "12/05/2019", "2019-12-05", "DATE", None),
+    ("2k19 was the best year", date(2020, 1, 5), "2k19", "2019", "DATE", None),
+    ("summer '19 was fun", date(2020, 1, 5), "summer '19", "2019-SU", "DATE", None),
+    ("merry xmas everyone", date(2017, 12, 20), "xmas", "2017-12-25", "DATE", None),
+    ("new year's eve plans?", date(2017, 12, 20), "new year's eve", "2017-12-31", "DATE", None),
+    ("nye party at mine", date(2017, 12, 20), "nye", "2017-12-31", "DATE", None),
+    ("happy easter!!", date(2017, 4, 10), "easter", "2017-04-16", "DATE", None),
+    ("black friday deals are insane", date(2017, 11, 20), "black friday", "2017-11-24", "DATE", None),
+    ("fall semester starts soon", D, "fall", "2017-FA", "DATE", None),
+    ("back in 2 wks", D, "2 wks", "P2W", "DURATION", None),
+    ("every sat morning we run", D, "every sat morning", "XXXX-WXX-6TMO", "SET", None),
+]
+
+NARRATIVE: list[Row] = [
+    ("In 1944, the army landed in Normandy.", None, "1944", "1944", "DATE", None),
+    ("By the spring of 1945, the war was over.", None, "the spring of 1945", "1945-SP", "DATE", None),
+    ("He moved to Paris in 1850. The following year he returned.", D, "The following year", "1851", "DATE", None),
+    ("He moved to Paris in 1850. The next year he returned.", D, "The next year", "1851", "DATE", None),
+    ("He moved to Paris in 1850. The next year he returned.", None, "The next year", "1851", "DATE", None),
+    ("He was born in 1901. Two years later his brother was born.", None, "Two years", "P2Y", "DURATION", None),
+    ("The city fell in 1453. A decade later it was rebuilt.", None, "A decade", "P10Y", "DURATION", None),
+    ("He lived in the 15th century.", None, "the 15th century", "14", "DATE", None),
+    ("He ruled in the eighteenth century.", D, "the eighteenth century", "17", "DATE", None),
+    ("In the late 19th century, industry grew.", D, "the late 19th century", "18", "DATE", "END"),
+    ("He lived in the 1700s.", D, "the 1700s", "17", "DATE", None),
+    ("The early 1800s saw change.", D, "The early 1800s", "18", "DATE", "START"),
+    ("Rome was founded in 753 BC.", None, "753 BC", "BC0753", "DATE", None),
+    ("Caesar was killed in 44 B.C. in Rome.", None, "44 B.C.", "BC0044", "DATE", None),
+    ("Augustus died in AD 14.", None, "AD 14", "0014", "DATE", None),
+    ("It was founded in 1200 AD.", None, "1200 AD", "1200", "DATE", None),
+    ("He was crowned in 800 AD.", None, "800 AD", "0800", "DATE", None),
+    ("The temple was built in the year 476.", None, "the year 476", "0476", "DATE", None),
+    ("The 5th century BC was an age of change.", None, "The 5th century BC", "BC04", "DATE", None),
+    ("The 1960s were turbulent.", D, "The 1960s", "196", "DATE", None),
+    ("In the mid-1970s, the firm grew.", D, "the mid-1970s", "197", "DATE", "MID"),
+    ("The sixties were loud.", D, "The sixties", "196", "DATE", None),
+    ("Music of the 60s was loud.", D, "the 60s", "196", "DATE", None),
+    ("In the 1990s, he moved. That decade was hard.", D, "That decade", "199", "DATE", None),
+    ("He was born in 1832. In 1850 he moved to Paris. That spring he met her.", D, "That spring", "1850-SP", "DATE",
+     None),
+    ("She married in May 1920. That summer they travelled.", D, "That summer", "1920-SU", "DATE", None),
+    ("In the summer of 1862, the army marched.", D, "the summer of 1862", "1862-SU", "DATE", None),
+    ("In the autumn of 1805 Napoleon won.", D, "the autumn of 1805", "1805-FA", "DATE", None),
+    ("On June 6, 1944, troops landed. Later that day they advanced.", D, "Later that day", "1944-06-06", "DATE",
+     "END"),
+    ("On June 6, 1944, troops landed. The next day they advanced.", D, "The next day", "1944-06-07", "DATE", None),
+    ("The army landed in 1944. By the end of the year, it had reached Germany.", D, "the end of the year", "1944",
+     "DATE", "END"),
+    ("In 1066 William invaded, and the same year he was crowned.", D, "the same year", "1066", "DATE", None),
+    ("He reigned from 1509 to 1547.", D, "1547", "1547", "DATE", None),
+    ("She was born on 3 March 1901 and died in 1975.", D, "3 March 1901", "1901-03-03", "DATE", None),
+    ("He died in 1066.", D, "1066", "1066", "DATE", None),
+    ("It was built in the twelfth century.", D, "the twelfth century", "11", "DATE", None),
+]
+
+NEWS_EDGE: list[Row] = [
+    ("Rates rose on 5/12.", D, "5/12", "2017-05-12", "DATE", None),
+    ("The deadline is 4pm EST.", D, "4pm EST", "2017-08-08T16:00", "TIME", None),
+    ("The vote will be held Friday at 10 a.m.", D, "10 a.m.", "2017-08-11T10:00", "TIME", None),
+    ("The blast occurred at 7:30 p.m. on Thursday.", D, "7:30 p.m.", "2017-08-03T19:30", "TIME", None),
+    ("The meeting ended at 11:45 a.m. on Aug. 5.", D, "11:45 a.m.", "2017-08-05T11:45", "TIME", None),
+    ("He was attacked at around 11.30pm last night.", D, "around 11.30pm", "2017-08-07T23:30", "TIME", "APPROX"),
+    ("Stocks fell on Good Friday.", date(2017, 4, 20), "Good Friday", "2017-04-14", "DATE", None),
+    ("Shops close on Easter Sunday.", date(2017, 4, 10), "Easter Sunday", "2017-04-16", "DATE", None),
+    ("Sales jumped on Black Friday.", date(2017, 11, 27), "Black Friday", "2017-11-24", "DATE", None),
+    ("He spoke on Mother's Day.", date(2017, 5, 20), "Mother's Day", "2017-05-14", "DATE", None),
+    ("Parades are planned for St. Patrick's Day.", date(2017, 3, 1), "St. Patrick's Day", "2017-03-17", "DATE",
+     None),
+    ("It was signed on Monday, New Year's Day.", date(2007, 1, 3), "New Year's Day", "2007-01-01", "DATE", None),
+    ("Filed 25/12/2016 and 05/01/2017 in London.", D, "05/01/2017", "2017-01-05", "DATE", None),
+    ("Filed 12/25/2016 and 05/01/2017 in Boston.", D, "05/01/2017", "2017-05-01", "DATE", None),
+    ("The talks resumed on Sat., officials said.", D, "Sat.", "2017-08-05", "DATE", None),
+    ("The offer expires at 5 p.m. tomorrow.", D, "5 p.m. tomorrow", "2017-08-09T17:00", "TIME", None),
+    ("The team arrives in Split tomorrow at noon.", D, "noon", "2017-08-09T12:00", "TIME", None),
+    ("Polls open at 7am on Sunday.", D, "7am", "2017-08-06T07:00", "TIME", None),
+    ("Results will be announced by Monday noon.", D, "noon", "2017-08-14T12:00", "TIME", None),
+    ("IN MAY 2016 PRICES FELL.", D, "MAY 2016", "2016-05", "DATE", None),
+    ("Sales fell in Dec. 2016.", D, "Dec. 2016", "2016-12", "DATE", None),
+    ("The law takes effect Jan 1st.", D, "Jan 1st", "2018-01-01", "DATE", None),
+    ("Summer '16 was hot.", D, "Summer '16", "2016-SU", "DATE", None),
+    ("It was popular in the 1800s.", D, "the 1800s", "18", "DATE", None),
+    ("It dates from the 2000s.", D, "the 2000s", "200", "DATE", None),
+]
+
+ALL = [pytest.param(*r, id=f"{name}:{r[0][:40]}") for name, rows in
+       [("social", SOCIAL), ("narrative", NARRATIVE), ("news", NEWS_EDGE)] for r in rows]
+
+
+def _find(mentions: list[Mention], span: str) -> Mention:
+    hits = [m for m in mentions if m.text == span]
+    assert hits, f"{span!r} not tagged; got {[(m.text, m.value) for m in mentions]}"
+    return hits[0]
+
+
+@pytest.mark.parametrize("text, dct, span, value, typ, mod", ALL)
+def test_registers(text: str, dct: date | None, span: str, value: str, typ: str, mod: str | None) -> None:
+    m = _find(tag(text, dct), span)
+    assert (m.value, m.timex_type, m.mod) == (value, typ, mod)
+    assert is_timex_value(m.value)
+
+
+def test_register_table_size() -> None:
+    assert len(SOCIAL) >= 50 and len(NARRATIVE) >= 30 and len(NEWS_EDGE) >= 20
+
+
+# Words that look like dates in these registers but are not (no DATE/TIME at all).
+NEGATIVES = [
+    "i may go later",
+    "the sun is out",
+    "we basked in the morning sun",
+    "i fall asleep on the couch",
+    "we march on the capital",
+    "I sat on the bench",
+    "they wed in a small chapel",
+    "c'mon guys",
+    "The Sun reported the story.",
+    "The SAT exam was hard.",
+    "Jermaine Easter scored twice.",
+    "He bought a Christmas tree.",
+    "We visited Easter Island.",
+    "Highs in the 60s are expected.",
+    "Shares fell 3/4 of a point.",
+    "The score was 5/12 at the half.",
+    "NBA 2K19 sold well.",
+    "email me @monday_team",
+    "we're #1 in the league",
+    "Prices may 2 b higher",
+    "Following Sun Yat-sen's path, they walked.",
+    "The fall of Rome was slow.",
+    "Prices fall when demand drops.",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_register_negatives(text: str) -> None:
+    ms = [m for m in tag(text, D) if m.timex_type in ("DATE", "TIME")]
+    assert not ms, [(m.text, m.timex_type, m.value) for m in ms]
+
+
+# --- property: random casing and punctuation around known expressions ----------------------------
+# (expression, value) pairs whose value must survive lower/UPPER/Title casing and any punctuation around.
+ROBUST = [
+    ("tomorrow", "2017-08-09"), ("tmrw", "2017-08-09"), ("2moro", "2017-08-09"), ("tonight", "2017-08-08TNI"),
+    ("tonite", "2017-08-08TNI"), ("yesterday", "2017-08-07"), ("next week", "2017-W33"), ("nxt week", "2017-W33"),
+    ("last week", "2017-W31"), ("this weekend", "2017-W32-WE"), ("last night", "2017-08-07TNI"),
+    ("4pm", "2017-08-08T16:00"), ("4:30pm", "2017-08-08T16:30"), ("10am tmrw", "2017-08-09T10:00"),
+    ("August 7, 2017", "2017-08-07"), ("2017-08-07", "2017-08-07"), ("next year", "2018"), ("the 1960s", "196"),
+    ("the 15th century", "14"), ("753 bc", None), ("xmas", "2017-12-25"), ("christmas eve", "2017-12-24"),
+    ("this morning", "2017-08-08TMO"), ("next friday", "2017-08-11"), ("last monday", "2017-08-07"),
+]
+# Expressions only checked for crash-freedom and well-formed values under any casing.
+OTHERS = ["sat", "wed", "sun", "mon", "may 5", "march 3rd", "5/12", "12/05/2019", "@ 7", "2k19", "summer '19",
+          "the following year", "that spring", "two years later", "every sat morning", "rn", "asap", "fall",
+          "jan 5th", "the 60s", "44 B.C.", "AD 14", "the year 476", "mid-1970s", "nye", "#Monday"]
+PUNCT = ["", "!", "!!!", "?", ".", ",", "...", " \U0001f389", "\U0001f602", " #", "#", "@", "(", ")", '"', "'", " - ",
+         ":", ";", "\n", "  ", "~", "*"]
+
+
+def _recase(s: str, how: str, flips: list[bool]) -> str:
+    if how == "lower":
+        return s.lower()
+    if how == "upper":
+        return s.upper()
+    if how == "title":
+        return s.title() if not re.search(r"\d[a-z]", s) else s[:1].upper() + s[1:]
+    return "".join(ch.upper() if flips[i % len(flips)] else ch.lower() for i, ch in enumerate(s))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ROBUST), st.sampled_from(["lower", "upper", "title"]), st.sampled_from(PUNCT),
+       st.sampled_from(PUNCT), st.sampled_from(["see u ", "", "ok ", "party ", "omg "]))
+def test_robust_expressions_keep_their_value(expr: tuple[str, str | None], how: str, pre: str, post: str,
+                                             lead: str) -> None:
+    phrase, value = expr
+    cased = _recase(phrase, how, [False])
+    text = f"{lead}{pre}{cased}{post}"
+    ms = tag(text, D)
+    for m in ms:
+        assert is_timex_value(m.value), m.value
+        assert text[m.start : m.end] == m.text
+    if value is None or pre.strip() == "@" and not phrase[:1].isdigit() or pre.strip() == "#" and phrase[:1].isdigit():
+        return  # "@tomorrow" is an account, "#4pm" a tag, not a time
+    hits = [m for m in ms if m.value == value]
+    assert hits, (text, [(m.text, m.value) for m in ms])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([e for e, _ in ROBUST] + OTHERS), st.sampled_from(PUNCT)), min_size=1,
+                max_size=6),
+       st.lists(st.booleans(), min_size=1, max_size=7), st.sampled_from(["lower", "upper", "title", "random"]),
+       st.one_of(st.none(), st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))))
+def test_random_casing_and_punctuation_never_crash(parts: list[tuple[str, str]], flips: list[bool], how: str,
+                                                   dct: date | None) -> None:
+    text = " ".join(_recase(p, how, flips) + punct for p, punct in parts)
+    prev_end = 0
+    for m in tag(text, dct):
+        assert is_timex_value(m.value), m.value
+        assert m.timex_type in ("DATE", "TIME", "DURATION", "SET")
+        assert text[m.start : m.end] == m.text and m.start >= prev_end
+        prev_end = m.end
+        assert (m.start_date is None) == (m.end_date is None)
+        if m.start_date is not None:
+            assert m.end_date is not None and m.start_date < m.end_date
