@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
-import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -142,24 +143,90 @@ def step_seconds(instance, run_ids: list[str]) -> dict[str, float]:
     return out
 
 
-def peak_rss_mb() -> tuple[float, float]:
-    """Peak resident memory of this process and of the largest finished child (the pool workers), in MB."""
-    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+def step_windows(instance, run_ids: list[str]) -> dict[str, tuple[float, float]]:
+    out: dict[str, tuple[float, float]] = {}
+    for rid in run_ids:
+        for s in instance.get_run_step_stats(rid):
+            if s.end_time and s.start_time:
+                out[s.step_key] = (s.start_time, s.end_time)
+    return out
 
 
-def print_run(label: str, n: int, files: int, elapsed: float, steps: dict[str, float]) -> None:
-    main_mb, child_mb = peak_rss_mb()
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                kids = (task / "children").read_text().split()
+                out.extend(map(int, kids))
+                todo.extend(map(int, kids))
+        except OSError:
+            continue
+    return out
+
+
+class RssSampler:
+    """Samples the resident memory of this process and of all its children (the pool workers) every 0.2 s."""
+
+    def __init__(self) -> None:
+        self.samples: list[tuple[float, float, float, float]] = []  # (time, self, largest child, whole tree)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.2):
+            own = _rss_mb(me)
+            kids = [_rss_mb(p) for p in _descendants(me)]
+            self.samples.append((time.time(), own, max(kids, default=0.0), own + sum(kids)))
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def peak(self, start: float = 0.0, end: float = float("inf")) -> tuple[float, float, float]:
+        window = [s for s in self.samples if start <= s[0] <= end]
+        return tuple(max((s[i] for s in window), default=0.0) for i in (1, 2, 3))
+
+
+def print_run(label: str, n: int, files: int, elapsed: float, steps: dict[str, float],
+              windows: dict[str, tuple[float, float]], rss: RssSampler, started: float) -> None:
+    own, child, tree = rss.peak(started)
     print(f"{label:>12} {n:>9} {files:>6} {elapsed:>8.1f} {n / elapsed:>7.0f} {1000 * elapsed / n:>10.3f} "
-          f"{main_mb:>8.0f} {child_mb:>8.0f}")
+          f"{own:>8.0f} {child:>8.0f} {tree:>8.0f}")
     assets = ["raw_articles", "temporal_mentions", "events", "article_duplicates", "timeline", "timeline_db"]
     for step in assets:
         if step in steps:
             sec = steps[step]
-            print(f"    stage {step:<22} {sec:>7.1f} s  {n / sec if sec else 0:>8.0f} art/s")
-    checks = [sec for step, sec in steps.items() if step not in assets]
+            o, c, t = rss.peak(windows[step][0] - 0.2, windows[step][1] + 0.2)
+            print(f"    stage {step:<22} {sec:>7.1f} s  {n / sec if sec else 0:>8.0f} art/s   peak RSS MB "
+                  f"main {o:>5.0f} worker {c:>5.0f} all {t:>5.0f}")
+    checks = [step for step in steps if step not in assets]
     if checks:
-        print(f"    stage {f'asset checks ({len(checks)})':<22} {sum(checks):>7.1f} s")
+        o, c, t = max((rss.peak(*windows[s]) for s in checks), key=lambda x: x[2])
+        print(f"    stage {f'asset checks ({len(checks)})':<22} {sum(steps[s] for s in checks):>7.1f} s"
+              f"{'':>17}peak RSS MB main {o:>5.0f} worker {c:>5.0f} all {t:>5.0f}")
+    if windows:
+        first = min(w[0] for w in windows.values())
+        o, c, t = rss.peak(started, first)
+        print(f"    before the first step (runner: inbox scan, partitions) {first - started:>5.1f} s"
+              f"  peak RSS MB main {o:>5.0f}")
 
 
 def report_outputs(db: Path) -> None:
@@ -189,27 +256,29 @@ def main() -> int:
 
     curve: list[tuple[int, float, float | None]] = []
     print(f"{'run':>12} {'articles':>9} {'files':>6} {'seconds':>8} {'art/s':>7} {'ms/article':>10} "
-          f"{'RSS MB':>8} {'child MB':>8}")
+          f"{'main MB':>8} {'child MB':>8} {'all MB':>8}   (peak RSS: this process, largest worker, sum)")
     for n in args.n:
         work = Path(tempfile.mkdtemp(prefix=f"dateline-scale-{n}-", dir=args.workdir))
         try:
             t = time.perf_counter()
             files = generate(work / "inbox", n)
             print(f"    generated {n} articles in {files} shards in {time.perf_counter() - t:.1f} s", flush=True)
-            with DagsterInstance.ephemeral() as instance:
-                t = time.perf_counter()
+            with DagsterInstance.ephemeral() as instance, RssSampler() as rss:
+                t, wall = time.perf_counter(), time.time()
                 report = run_pipeline(work / "inbox", work / "warehouse", instance=instance)
                 elapsed = time.perf_counter() - t
-                print_run("full", n, files, elapsed, step_seconds(instance, report.run_ids))
+                print_run("full", n, files, elapsed, step_seconds(instance, report.run_ids),
+                          step_windows(instance, report.run_ids), rss, wall)
                 report_outputs(report.db_path)
                 ratio = None
                 if args.incremental:
                     extra = max(1, n // 100)
                     added = generate(work / "inbox", extra, seed=n + 1, start=n)
-                    t = time.perf_counter()
+                    t, wall = time.perf_counter(), time.time()
                     again = run_pipeline(work / "inbox", work / "warehouse", instance=instance)
                     inc = time.perf_counter() - t
-                    print_run("+1% files", extra, added, inc, step_seconds(instance, again.run_ids))
+                    print_run("+1% files", extra, added, inc, step_seconds(instance, again.run_ids),
+                              step_windows(instance, again.run_ids), rss, wall)
                     ratio = inc / elapsed
                     print(f"    incremental: {extra} new articles in {added} new file(s) cost {inc:.1f} s = "
                           f"{ratio:.1%} of the full run", flush=True)

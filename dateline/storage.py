@@ -367,3 +367,26 @@ def drop_years_except(warehouse: Warehouse, table_name: str, partition_key: str,
             fs.rm(path)
             removed += 1
     return removed
+
+
+def partition_keys_of(warehouse: Warehouse, table_name: str = "articles") -> set[str]:
+    """The partition keys that have rows in ``table_name``, from the Parquet footers (column statistics of
+    ``partition_key``) without reading any rows: ``partition_keys_on_disk`` in constant memory."""
+    fs, _ = _fs(warehouse)
+    keys: set[str] = set()
+    for path in table_files(warehouse, table_name):
+        with fs.open(path, "rb") as fh:
+            pf = pq.ParquetFile(fh)
+            meta = pf.metadata
+            idx = pf.schema_arrow.get_field_index("partition_key")
+            if idx < 0 or meta.num_rows == 0:
+                continue
+            found: set[str] = set()
+            for rg in range(meta.num_row_groups):
+                stats = meta.row_group(rg).column(idx).statistics
+                if stats is None or not stats.has_min_max or stats.min != stats.max:
+                    found = set(pc.unique(pf.read(columns=["partition_key"]).column(0)).to_pylist())
+                    break
+                found.add(stats.min.decode() if isinstance(stats.min, bytes) else stats.min)
+            keys |= {k for k in found if k is not None}
+    return keys

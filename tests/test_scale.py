@@ -99,6 +99,8 @@ def test_unchanged_files_are_skipped_and_changed_ones_rerun(tmp_path: Path) -> N
     assert partitions.stale_partitions(inbox, wh) == ["a.jsonl", "b.jsonl"]
     run_pipeline(inbox, wh)
     assert partitions.stale_partitions(inbox, wh) == []
+    for table in ("articles", "quarantine", "events"):  # from the footers, as from the rows
+        assert storage.partition_keys_of(str(wh), table) == storage.partition_keys_on_disk(str(wh), table)
     before = {p: p.stat().st_mtime_ns for p in (wh / "parquet" / "articles").glob("*.parquet")}
     _write(inbox / "c.jsonl", ["Voters go to the polls on Sunday."])
     assert partitions.stale_partitions(inbox, wh) == ["c.jsonl"]
