@@ -81,6 +81,13 @@ SOCIAL: list[Row] = [
     ("fall semester starts soon", D, "fall", "2017-FA", "DATE", None),
     ("back in 2 wks", D, "2 wks", "P2W", "DURATION", None),
     ("every sat morning we run", D, "every sat morning", "XXXX-WXX-6TMO", "SET", None),
+    ("see u this wknd", D, "this wknd", "2017-W32-WE", "DATE", None),
+    ("last yr was rough", D, "last yr", "2016", "DATE", None),
+    ("noon tmrw", D, "noon tmrw", "2017-08-09T12:00", "TIME", None),
+    ("Tmrw morning!", D, "Tmrw morning", "2017-08-09TMO", "TIME", None),
+    ("SAT 5 AUG", D, "SAT 5 AUG", "2017-08-05", "DATE", None),
+    ("see u on the 2nd", D, "the 2nd", "2017-09-02", "DATE", None),
+    ("it happened on the 21st", D, "the 21st", "2017-07-21", "DATE", None),
 ]
 
 NARRATIVE: list[Row] = [
@@ -200,6 +207,8 @@ NEGATIVES = [
     "Following Sun Yat-sen's path, they walked.",
     "The fall of Rome was slow.",
     "Prices fall when demand drops.",
+    "he lives on the 5th floor",
+    "Gonzalez said on CBS's ''60 Minutes.''",
 ]
 
 

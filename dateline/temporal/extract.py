@@ -223,6 +223,11 @@ def _ok(text: str, c: Candidate) -> bool:
                 ("'s", "\u2019s")):
             return True  # "Monday, New Year's Day", "London's New Year's Day Parade"
         return low in _words("holiday_ok_before") or low in _words("function_words") or low in table("WEEKDAY")
+    if f == "day_of_month":  # "on the 5th", "by the 21st": not "the 5th floor", "the 3rd Division"
+        after = _word_after(text, c.end)
+        return _word_before(text, c.start) in _words("numeric_ok_before") and not (
+            after[:1].isalpha() and text[c.end : c.end + 1] == " " and (
+                after.lower() not in _words("function_words") or after.lower() in ("over", "time", "place")))
     if f == "y2k":  # "2k19", not the game "NBA 2K19"
         m = _WORD_BEFORE.search(text, max(0, c.start - 40), c.start)
         return not (m and m.group(1)[:1].isupper() and text[max(0, c.start - 3) : c.start].strip()[-1:] not in ".!?")
@@ -326,6 +331,27 @@ def _ok(text: str, c: Candidate) -> bool:
     return True
 
 
+_QUOTED_DIGIT = re.compile("['\u2019]\\d")
+
+
+class _Tok:
+    """A token that is not a regex match (the digits of "'89"), with the match methods extract() uses."""
+
+    __slots__ = ("_s", "_e", "_g")
+
+    def __init__(self, start: int, end: int, group: str) -> None:
+        self._s, self._e, self._g = start, end, group
+
+    def start(self) -> int:
+        return self._s
+
+    def end(self) -> int:
+        return self._e
+
+    def group(self) -> str:
+        return self._g
+
+
 def extract(text: str) -> list[Candidate]:
     """Non-overlapping candidates in ``text``, in order, after the context filters.
 
@@ -337,25 +363,29 @@ def extract(text: str) -> list[Candidate]:
     pos = 0
     first = _FIRST
     res = _RULE_RES
-    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-    if "'" in text or "\u2019" in text:  # "'89" is a token, and so is the "89" in it ("'4pm" quoted)
-        tokens = [t for tok in tokens for t in ((tok, (tok[0] + 1, tok[1], tok[2][1:])) if tok[2][0] in "'\u2019"
-                                                 else (tok,))]
-    for ti, (s, tm_end, tok) in enumerate(tokens):
+    tokens: list = list(_TOKEN.finditer(text))
+    if _QUOTED_DIGIT.search(text):  # "'89" is a token, and so is the "89" in it ("'4pm" quoted)
+        tokens = [t for m in tokens for t in ((m, _Tok(m.start() + 1, m.end(), m.group()[1:]))
+                                              if m.group()[0] in "'\u2019" else (m,))]
+    for ti, tm in enumerate(tokens):
+        s = tm.start()
         if s < pos:
             continue
-        key = _token_key(tok)
+        tm_end = tm.end()
+        key = _token_key(tm.group())
         idxs = first.get(key)
         if not idxs:
             continue
         if len(idxs) > _PAIR_MIN:
-            nxt = next((t for t in tokens[ti + 1 : ti + 3] if t[0] >= tm_end), None)
+            nxt = tokens[ti + 1] if ti + 1 < len(tokens) else None
+            if nxt is not None and nxt.start() < tm_end:  # the digits inside "'89"
+                nxt = tokens[ti + 2] if ti + 2 < len(tokens) else None
             if nxt is None:
                 sep, nkey = " ", None
             else:
-                sep = text[tm_end : nxt[0]]
+                sep = text[tm_end : nxt.start()]
                 sep = " " if (not sep.strip() and sep) or len(sep) > 3 else sep
-                nkey = _token_key(nxt[2])
+                nkey = _token_key(nxt.group())
                 if nkey not in _PROBES:
                     nkey = None
             idxs = _pair_rules(key, sep, nkey)

@@ -264,6 +264,16 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
         return f"{f.decade:03d}", "absolute"
     src = "absolute"
     year = f.year
+    if f.day and not f.month and year is None and not f.weekday:  # "on the 5th": a day of this month, or the nearest
+        if not _need(ref, "day"):
+            return unresolved_value(f), "unresolved"
+        assert ref is not None
+        r = ref.day
+        first = date(r.year, r.month, 1)
+        step = -1 if (tense == "past" and f.day > r.day) else 1 if (tense == "future" and f.day < r.day) else 0
+        m0 = _month_add(first, step)
+        d = _safe_date(m0.year, m0.month, f.day)
+        return (_with_time(d.isoformat(), f), ref.source) if d else (unresolved_value(f), "unresolved")
     if year is None and (f.month or f.season or f.quarter or f.half or f.holiday or f.day):
         if not _need(ref, "year"):
             return unresolved_value(f), "unresolved"
