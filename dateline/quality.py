@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from dateline.schemas import TABLES, YEAR_PARTITIONED
-from dateline.storage import duckdb_paths, table_files
+from dateline.storage import bounded_duckdb_config, duckdb_paths, table_files
 
 SANE_START = date(1, 1, 1)  # history ("the seventh century") is news too
 SANE_END = date(2300, 1, 1)
@@ -102,7 +102,7 @@ def _sql_list(items: list[str]) -> str:
 
 def parquet_connection(warehouse: str | Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one view per Parquet table (empty tables when no files yet)."""
-    con = duckdb.connect()
+    con = duckdb.connect(config=bounded_duckdb_config())
     for name, schema in TABLES.items():
         files = duckdb_paths(con, warehouse, table_files(warehouse, name))
         if files:

@@ -200,6 +200,16 @@ def _sql_files(sql_dir: Path) -> list[Path]:
     return sorted(p for p in Path(sql_dir).glob("*.sql"))
 
 
+# DuckDB's own memory ceiling for the build and the checks; it spills to disk beyond it. Bulk loads do not
+# need insertion order, and keeping it costs memory at millions of rows.
+DUCKDB_MEMORY_LIMIT = os.environ.get("DATELINE_DUCKDB_MEMORY", "500MB")
+
+
+def bounded_duckdb_config() -> dict[str, str | bool]:
+    """Connection settings that keep a bulk DuckDB job within ``DUCKDB_MEMORY_LIMIT``."""
+    return {"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False}
+
+
 def build_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[str, int]:
     """Build a self-contained DuckDB file at ``db_path`` from the Parquet tables and ``sql/``.
 
@@ -211,7 +221,7 @@ def build_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[str
     ddl = [f for f in files if f.name.startswith("0")]
     rest = [f for f in files if not f.name.startswith("0")]
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(db_path))
+    con = duckdb.connect(str(db_path), config=bounded_duckdb_config())
     try:
         for f in ddl:
             con.execute(f.read_text())
@@ -227,6 +237,7 @@ def build_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[str
                 )
             counts[name] = con.execute(f"SELECT count(*) FROM {db_table}").fetchone()[0]
         con.execute("CREATE OR REPLACE TABLE dateline_meta AS SELECT ? AS schema_version, now() AS built_at", [SCHEMA_VERSION])
+        con.execute("SET preserve_insertion_order = true")  # views and derived tables keep their ORDER BY
         for f in rest:
             con.execute(f.read_text())
         for view, table in DB_TABLE_NAMES.items():

@@ -12,6 +12,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from assets.ingest import events, raw_articles, temporal_mentions
 from assets.partitions import inbox_files
 from dateline import storage
+from dateline.partitions import stale_partitions
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
 from pipelines.resources import default_resources
 from pipelines.sensors import drop_file_rows, inbox_snapshot
@@ -51,7 +52,8 @@ def run_pipeline(
     instance = instance or DagsterInstance.ephemeral()
     resources = default_resources(str(inbox), warehouse, str(db_dir) if db_dir else None, workers)
     report = RunReport(files=sorted(inbox_snapshot(inbox)))
-    on_disk = storage.partition_keys_on_disk(warehouse, "articles") | storage.partition_keys_on_disk(warehouse, "quarantine")
+    # From the Parquet footers: reading every article (partition_keys_on_disk) costs 1.8 GB at 1M articles.
+    on_disk = storage.partition_keys_of(warehouse, "articles") | storage.partition_keys_of(warehouse, "quarantine")
     report.removed = sorted(on_disk - set(report.files))
     for key in report.removed:
         drop_file_rows(warehouse, key)
@@ -61,6 +63,11 @@ def run_pipeline(
     instance.add_dynamic_partitions(inbox_files.name, [k for k in report.files if k not in set(known)])
     definitions = [*ALL_ASSETS, *ALL_CHECKS]
     ordered = [k for k in instance.get_dynamic_partitions(inbox_files.name) if k in set(report.files)]
+    # Only new, changed or unfinished files need the per-file stages; the run covers the range from the first
+    # to the last of them (the assets skip the up-to-date partitions inside it).
+    stale = set(stale_partitions(inbox, warehouse))
+    todo = [k for k in ordered if k in stale]
+    ordered = ordered[ordered.index(todo[0]) : ordered.index(todo[-1]) + 1] if todo else []
     if ordered:
         if on_stage:
             on_stage(f"ingest, tag and extract events from {len(ordered)} file(s)", 0, 2)

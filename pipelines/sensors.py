@@ -14,7 +14,7 @@ from pipelines.jobs import ingest_job, publish_job
 from pipelines.resources import DatelineConfig
 
 # Tables whose rows belong to one inbox file (partition) and leave with it.
-FILE_TABLES = ("articles", "quarantine", "mentions", "events")
+FILE_TABLES = ("articles", "quarantine", "mentions", "events", "signatures", "ingest_manifest")
 
 
 def drop_file_rows(warehouse: str, key: str) -> int:
