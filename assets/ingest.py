@@ -96,7 +96,7 @@ def raw_articles(context: AssetExecutionContext, dateline: DatelineConfig) -> Ma
 )
 def temporal_mentions(context: AssetExecutionContext, dateline: DatelineConfig) -> MaterializeResult:
     todo = _todo(context, dateline)
-    args = [(dateline.warehouse_dir, k) for k in todo]
+    args = [(dateline.warehouse_dir, k, dateline.inbox_dir, dateline.dct_fallback) for k in todo]
     return _result(context, todo, map_partitions(tag_partition, args, _workers(dateline, todo)), "mentions")
 
 

@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, date, datetime
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -57,11 +58,28 @@ def ingest_partition(inbox: str, warehouse: str, key: str, version: str | None =
     }
 
 
-def tag_partition(warehouse: str, key: str) -> dict[str, Any]:
-    """Tag the temporal expressions of partition ``key``'s articles."""
+DCT_FALLBACKS = ("infer", "file_date")
+
+
+def fallback_dct(inbox: str, key: str, policy: str) -> date | None:
+    """The reference date for undated articles of file ``key`` under ``policy``:
+    ``infer`` (None: the tagger infers it from each text) or ``file_date`` (the file's
+    modification day, UTC, as a crawler that fetched it then would know)."""
+    if policy == "infer":
+        return None
+    if policy == "file_date":
+        try:
+            return datetime.fromtimestamp((Path(inbox) / key).stat().st_mtime, UTC).date()
+        except OSError:
+            return None
+    raise ValueError(f"unknown DCT fallback policy {policy!r}: choose one of {', '.join(DCT_FALLBACKS)}")
+
+
+def tag_partition(warehouse: str, key: str, inbox: str = "", dct_fallback: str = "infer") -> dict[str, Any]:
+    """Tag the temporal expressions of partition ``key``'s articles (undated ones per ``dct_fallback``)."""
     started = time.perf_counter()
     articles = storage.read_table(warehouse, "articles", [key])
-    mentions, errors = pipeline.tag_articles(articles)
+    mentions, errors = pipeline.tag_articles(articles, fallback_dct(inbox, key, dct_fallback))
     storage.write_partition(warehouse, "mentions", key, mentions)
     for e in errors[:5]:
         log.warning("tagger failed on article %s of %s: %s", e["article_id"], key, e["error"])

@@ -11,6 +11,7 @@ wrappers around these; a notebook can call them directly::
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -47,12 +48,23 @@ def reference_date(published_at: datetime | None) -> date | None:
     return published_at.date() if published_at is not None else None
 
 
-def _mentions_of(article: dict) -> list[Mention]:
-    return tag(article["text"], reference_date(article["published_at"]))
+def _mentions_of(article: dict, fallback_dct: date | None = None) -> list[Mention]:
+    dct = reference_date(article["published_at"])
+    if dct is not None or fallback_dct is None:
+        return tag(article["text"], dct)
+    # The fallback is a guess about the publication date: what rests on it is inferred, not published.
+    return [
+        replace(m, anchor_source="inferred") if m.anchor_source == "published_at" else m
+        for m in tag(article["text"], fallback_dct)
+    ]
 
 
-def tag_articles(articles: pa.Table) -> tuple[pa.Table, list[dict]]:
+def tag_articles(articles: pa.Table, fallback_dct: date | None = None) -> tuple[pa.Table, list[dict]]:
     """Every temporal expression of every article, normalised against its publication date.
+
+    An article without one is resolved against ``fallback_dct`` when given (relative
+    values then count as ``inferred``), else against a reference the tagger infers
+    from the article's own text.
 
     Returns ``(mentions, errors)``: an article the tagger fails on contributes no
     mentions and one ``{"article_id", "error"}`` entry, and never fails the batch.
@@ -60,7 +72,7 @@ def tag_articles(articles: pa.Table) -> tuple[pa.Table, list[dict]]:
     rows, errors = [], []
     for art in articles.to_pylist():
         try:
-            found = _mentions_of(art)
+            found = _mentions_of(art, fallback_dct)
         except Exception as exc:  # noqa: BLE001 - one pathological text must not sink the partition
             errors.append({"article_id": art["article_id"], "error": f"{type(exc).__name__}: {exc}"[:300]})
             continue

@@ -104,21 +104,31 @@ def write_partition(warehouse: Warehouse, table_name: str, partition_key: str, t
     tag = uuid.uuid4().hex[:8]
     staged: list[tuple[str, str]] = []
     for path, part in targets.items():
-        parent, _, leaf = path.rpartition("/")
-        fs.makedirs(parent, exist_ok=True)
-        tmp = f"{parent}/.{leaf}.{tag}.tmp"
-        with fs.open(tmp, "wb") as fh:
-            pq.write_table(part, fh, compression="zstd")
-        staged.append((tmp, path))
+        staged.append((_stage(fs, path, part, tag), path))
     for old in _files_of(fs, base, name):
         if old not in targets:
             fs.rm(old)
     for tmp, path in staged:
-        if is_local(warehouse):
-            os.replace(tmp, path)  # atomic on one local filesystem
-        else:
-            fs.mv(tmp, path)
+        _commit(fs, warehouse, tmp, path)
     return [p for _, p in staged]
+
+
+def _stage(fs: fsspec.AbstractFileSystem, path: str, table: pa.Table, tag: str | None = None) -> str:
+    """Write ``table`` to a hidden temporary file beside ``path``; returns the temporary path."""
+    parent, _, leaf = path.rpartition("/")
+    fs.makedirs(parent, exist_ok=True)
+    tmp = f"{parent}/.{leaf}.{tag or uuid.uuid4().hex[:8]}.tmp"
+    with fs.open(tmp, "wb") as fh:
+        pq.write_table(table, fh, compression="zstd")
+    return tmp
+
+
+def _commit(fs: fsspec.AbstractFileSystem, warehouse: Warehouse, tmp: str, path: str) -> None:
+    """Move a staged file into place: an atomic rename locally, a move on object stores."""
+    if is_local(warehouse):
+        os.replace(tmp, path)
+    else:
+        fs.mv(tmp, path)
 
 
 def _files_of(fs: fsspec.AbstractFileSystem, base: str, name: str | None = None) -> list[str]:
@@ -305,14 +315,7 @@ def write_working_partition(warehouse: Warehouse, table_name: str, partition_key
         if fs.exists(path):
             fs.rm(path)
         return []
-    fs.makedirs(base, exist_ok=True)
-    tmp = f"{base}/.{file_key(partition_key)}.parquet.{uuid.uuid4().hex[:8]}.tmp"
-    with fs.open(tmp, "wb") as fh:
-        pq.write_table(table, fh, compression="zstd")
-    if is_local(warehouse):
-        os.replace(tmp, path)
-    else:
-        fs.mv(tmp, path)
+    _commit(fs, warehouse, _stage(fs, path, table), path)
     return [path]
 
 
@@ -357,14 +360,7 @@ def write_year_file(warehouse: Warehouse, table_name: str, partition_key: str, y
         if fs.exists(path):
             fs.rm(path)
         return None
-    fs.makedirs(parent, exist_ok=True)
-    tmp = f"{parent}/.{file_key(partition_key)}.parquet.{uuid.uuid4().hex[:8]}.tmp"
-    with fs.open(tmp, "wb") as fh:
-        pq.write_table(table, fh, compression="zstd")
-    if is_local(warehouse):
-        os.replace(tmp, path)
-    else:
-        fs.mv(tmp, path)
+    _commit(fs, warehouse, _stage(fs, path, table), path)
     return path
 
 

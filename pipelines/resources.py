@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from dagster import ConfigurableResource
 from dagster_duckdb import DuckDBResource
@@ -30,6 +31,12 @@ class DatelineConfig(ConfigurableResource):
         description="Local folder timeline.duckdb is published in (default: the warehouse, when it is local).",
     )
     sql_dir: str = Field(default=str(SQL_DIR), description="Folder of the DDL and view files the DuckDB build runs.")
+    dct_fallback: Literal["infer", "file_date"] = Field(
+        default=os.environ.get("DATELINE_DCT_FALLBACK", "infer"),
+        description="How undated articles are anchored: 'infer' (from the latest absolute date in the text) or "
+        "'file_date' (the inbox file's modification day). Relative dates resting on either are 'inferred'. "
+        "Changing it needs a re-run of temporal_mentions with the tag dateline/reprocess=true.",
+    )
     workers: int = Field(
         default=int(os.environ.get("DATELINE_WORKERS", "0")),
         description="Processes per run for the per-file stages (0: one per CPU).",

@@ -6,7 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -250,3 +250,35 @@ def test_every_sample_input_is_accounted_for(sample_run: Path) -> None:
     quarantined = query(db, "SELECT count(*) FROM quarantine")[0][0]
     assert len(inputs.articles) + len(inputs.quarantined) == canonical + duplicates + quarantined
     assert duplicates >= 1 and quarantined >= 1
+
+
+@pytest.mark.parametrize(
+    "fallback, value, anchor",
+    [(None, "XXXX-WXX-1", "unresolved"), (date(2024, 5, 10), "2024-05-06", "inferred")],
+)
+def test_dct_fallback_policy_for_undated_articles(fallback, value: str, anchor: str) -> None:
+    import pyarrow as pa
+
+    from dateline import pipeline, schemas
+
+    arts = pa.Table.from_pylist(
+        [{"article_id": "a", "text": "The council met on Monday.", "published_at": None, "partition_key": "k"}],
+        schema=schemas.ARTICLES,
+    )
+    mentions, _ = pipeline.tag_articles(arts, fallback)
+    assert mentions.select(["value", "anchor_source"]).to_pylist() == [{"value": value, "anchor_source": anchor}]
+
+
+def test_file_date_policy_reads_the_inbox_files_day(tmp_path: Path) -> None:
+    import os
+
+    from dateline.partitions import fallback_dct
+
+    f = tmp_path / "a.txt"
+    f.write_text("x")
+    stamp = datetime(2024, 5, 10, 12, tzinfo=UTC).timestamp()
+    os.utime(f, (stamp, stamp))
+    assert fallback_dct(str(tmp_path), "a.txt", "file_date") == date(2024, 5, 10)
+    assert fallback_dct(str(tmp_path), "a.txt", "infer") is None
+    with pytest.raises(ValueError, match="unknown DCT fallback"):
+        fallback_dct(str(tmp_path), "a.txt", "guess")
