@@ -24,6 +24,8 @@ class Article:
     published_at: datetime | None
     text: str
     source_format: str
+    author: str | None = None
+    published_offset: str | None = None  # the UTC offset the source wrote ("+02:00"), as published_at is UTC
 
     def as_dict(self) -> dict:
         return asdict(self)

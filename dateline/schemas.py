@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _TS = pa.timestamp("us", tz="UTC")
 _STRS = pa.list_(pa.string())
@@ -25,6 +25,8 @@ ARTICLES = pa.schema(
         ("source_format", pa.string()),
         ("content_hash", pa.string()),
         ("partition_key", pa.string()),
+        ("author", pa.string()),
+        ("published_offset", pa.string()),
     ]
 )
 

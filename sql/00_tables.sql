@@ -14,7 +14,9 @@ CREATE TABLE articles (
     text           VARCHAR NOT NULL,
     source_format  VARCHAR NOT NULL,
     content_hash   VARCHAR NOT NULL,
-    partition_key  VARCHAR NOT NULL
+    partition_key  VARCHAR NOT NULL,
+    author         VARCHAR,
+    published_offset VARCHAR
 );
 COMMENT ON TABLE articles IS 'One row per ingested article (duplicates included; see article_duplicates).';
 COMMENT ON COLUMN articles.article_id IS 'Stable hash of the source (url, else file path and record) and the normalised text.';
@@ -27,6 +29,8 @@ COMMENT ON COLUMN articles.text IS 'Cleaned body text; every offset in mentions 
 COMMENT ON COLUMN articles.source_format IS 'Reader that produced the row: txt, md, jsonl, html, warc.';
 COMMENT ON COLUMN articles.content_hash IS 'Hash of the normalised text: equal for exact copies.';
 COMMENT ON COLUMN articles.partition_key IS 'Dagster partition (inbox file) that wrote the row.';
+COMMENT ON COLUMN articles.author IS 'Author or byline when the source names one (HTML metadata, a JSON author field, a By: header).';
+COMMENT ON COLUMN articles.published_offset IS 'The UTC offset the source wrote its publication time in (e.g. +02:00); published_at itself is UTC.';
 
 CREATE TABLE quarantine (
     source_path    VARCHAR NOT NULL,

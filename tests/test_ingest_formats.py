@@ -269,3 +269,38 @@ def test_warc_without_responses_is_still_accounted_for(tmp_path: Path) -> None:
     (tmp_path / "x.warc.gz").write_bytes(buf.getvalue())
     (row,) = _rows(tmp_path / "x.warc.gz", tmp_path)
     assert (row.record_index, row.reason) == (-1, "empty_file")
+
+
+# --- author and the source's own UTC offset are kept --------------------------------------------
+
+def _only_article(path: Path, inbox: Path):
+    from dateline.models import Article
+
+    rows = [r for r in read_file(path, inbox) if isinstance(r, Article)]
+    assert len(rows) == 1
+    return rows[0]
+
+
+@pytest.mark.parametrize(
+    "name, content, author, offset",
+    [
+        ("feed.jsonl", '{"text": "The port reopened on Monday after the strike.", "author": "Ana Ruiz", '
+                       '"published_at": "Tue, 08 Aug 2017 10:15:00 +0200"}\n', "Ana Ruiz", "+02:00"),
+        ("feed2.jsonl", '{"text": "The port reopened on Monday after the strike.", "byline": "By Lee Chan", '
+                        '"published_at": "2017-08-08T10:15:00Z"}\n', "By Lee Chan", "+00:00"),
+        ("page.txt", "Title: Port reopens\nDate: 2017-08-08T10:15:00-05:00\nAuthor: Kim Park\n\n"
+                     "The port reopened on Monday after a two-week strike by dock workers.\n", "Kim Park", "-05:00"),
+        ("nodate.jsonl", '{"text": "The port reopened on Monday after the strike."}\n', None, None),
+    ],
+)
+def test_author_and_original_offset_are_kept(tmp_path: Path, name: str, content: str, author, offset) -> None:
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    art = _only_article(tmp_path / name, tmp_path)
+    assert art.author == author
+    assert art.published_offset == offset
+
+
+def test_html_author_is_kept() -> None:
+    art = _only_article(FIXTURES / "article_page.html", FIXTURES)
+    assert (art.author, art.published_offset) == ("Rui Costa", "+01:00")
+    assert art.published_at == datetime(2024, 6, 3, 8, 30, tzinfo=UTC)

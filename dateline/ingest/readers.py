@@ -36,6 +36,7 @@ Reader = Callable[[bytes, ReadContext], Iterator[Row]]
 TEXT_FIELDS = ("text", "body", "content", "article", "maintext", "article_text", "full_text", "story")
 HTML_FIELDS = ("html", "raw_html", "content_html", "body_html")
 TITLE_FIELDS = ("title", "headline", "heading")
+AUTHOR_FIELDS = ("author", "byline", "by", "authors")
 URL_FIELDS = ("url", "link", "canonical_url", "source_url", "uri", "permalink")
 DATE_FIELDS = (
     "published_at", "date", "pubdate", "pub_date", "published", "publish_date", "publication_date",
@@ -103,11 +104,11 @@ def read_text(data: bytes, ctx: ReadContext, source_format: str = "txt") -> Iter
         paragraphs = strip_leading_title(paragraphs[len(found.preamble) :], title)
     else:
         paragraphs = found.body
-    published_at = None
+    published_at, offset = None, None
     if header.get("date"):
-        published_at, _ = parse_published_at(header["date"])
+        published_at, offset = parse_published_at(header["date"])
     if published_at is None:
-        published_at = _preamble_date(found.preamble, ctx)
+        published_at, offset = _preamble_date(found.preamble, ctx)
     yield finish_record(
         ctx,
         0,
@@ -116,22 +117,24 @@ def read_text(data: bytes, ctx: ReadContext, source_format: str = "txt") -> Iter
         url=header.get("url"),
         published_at=published_at,
         source_format=source_format,
+        author=header.get("author") or header.get("by") or header.get("byline"),
+        published_offset=offset,
     )
 
 
-def _preamble_date(preamble: list[str], ctx: ReadContext) -> datetime | None:
+def _preamble_date(preamble: list[str], ctx: ReadContext) -> tuple[datetime | None, str | None]:
     """A publication date read off a date line above the body ("March 12, 2024"), if plausible.
 
     This is a guess, so an implausible date is ignored rather than quarantined.
     """
     for line in preamble:
         if looks_like_date_line(line):
-            value, _ = parse_published_at(
+            value, offset = parse_published_at(
                 re.sub(r"^(published|updated|posted)\s*:?\s*", "", line, flags=re.I)
             )
             if value is not None and check_published_at(value, ctx.now) is None:
-                return value
-    return None
+                return value, offset
+    return None, None
 
 
 def read_markdown(data: bytes, ctx: ReadContext) -> Iterator[Row]:
@@ -243,7 +246,8 @@ def _jsonl_record(record: dict, n: int, ctx: ReadContext) -> Row:
     title = _str_or_none(_first(record, TITLE_FIELDS))
     title = strip_markup(title).strip() or None if title else None
     url = _str_or_none(_first(record, URL_FIELDS))
-    published_at, _ = parse_published_at(_first(record, DATE_FIELDS))
+    published_at, offset = parse_published_at(_first(record, DATE_FIELDS))
+    author = _str_or_none(_first(record, AUTHOR_FIELDS))
     if raw_text is None:
         raw_html = _first(record, HTML_FIELDS)
         if isinstance(raw_html, str) and raw_html.strip():
@@ -253,6 +257,8 @@ def _jsonl_record(record: dict, n: int, ctx: ReadContext) -> Row:
             return finish_record(
                 ctx, n, text=page.text, title=title or page.title, url=url or page.url,
                 published_at=published_at or page.published_at, source_format="jsonl",
+                author=author or page.author,
+                published_offset=offset if published_at else page.published_offset,
             )  # fmt: skip
         return ctx.quarantine(
             n, "empty_text", f"record has no text field ({', '.join(TEXT_FIELDS[:3])}, ...)"
@@ -274,7 +280,7 @@ def _jsonl_record(record: dict, n: int, ctx: ReadContext) -> Row:
         paragraphs = strip_leading_title(paragraphs, title)
     return finish_record(
         ctx, n, text=join_paragraphs(paragraphs), title=title, url=url,
-        published_at=published_at, source_format="jsonl",
+        published_at=published_at, source_format="jsonl", author=author, published_offset=offset,
     )  # fmt: skip
 
 
@@ -291,6 +297,7 @@ def read_html(data: bytes, ctx: ReadContext) -> Iterator[Row]:
     yield finish_record(
         ctx, 0, text=page.text, title=page.title, url=page.url,
         published_at=page.published_at, source_format="html",
+        author=page.author, published_offset=page.published_offset,
     )  # fmt: skip
 
 

@@ -51,6 +51,8 @@ def make_article(
     url: str | None,
     published_at: datetime | None,
     source_format: str,
+    author: str | None = None,
+    published_offset: str | None = None,
 ) -> Article:
     """An :class:`Article` with its stable id (source = ``path#index`` and url).
 
@@ -68,6 +70,8 @@ def make_article(
         published_at=published_at,
         text=text,
         source_format=source_format,
+        author=author,
+        published_offset=published_offset if published_at is not None else None,
     )
 
 
@@ -80,6 +84,8 @@ def finish_record(
     url: str | None,
     published_at: datetime | None,
     source_format: str,
+    author: str | None = None,
+    published_offset: str | None = None,
 ) -> Article | Quarantined:
     """Validate a cleaned record and turn it into an Article, or a Quarantined row saying why."""
     from dateline.ingest.dates import check_published_at
@@ -101,4 +107,6 @@ def finish_record(
         url=url or None,
         published_at=published_at,
         source_format=source_format,
+        author=author or None,
+        published_offset=published_offset,
     )

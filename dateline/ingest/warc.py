@@ -95,4 +95,5 @@ def _response(record, index: int, ctx: ReadContext) -> Article | Quarantined:  #
     return finish_record(
         ctx, index, text=page.text, title=page.title, url=page.url,
         published_at=page.published_at, source_format="warc",
+        author=page.author, published_offset=page.published_offset,
     )  # fmt: skip
