@@ -57,6 +57,16 @@ def _workers(dateline: DatelineConfig, keys: list[str]) -> int:
     return workers_for(dateline.inbox_dir, keys, dateline.workers)
 
 
+# What every per-file asset shares: one partition per inbox file, single-run backfills, retries on I/O.
+PER_FILE_ASSET = dict(
+    partitions_def=inbox_files,
+    backfill_policy=BACKFILL,
+    group_name="ingest",
+    kinds={"python", "parquet"},
+    retry_policy=FILE_RETRY,
+)
+
+
 def _result(context: AssetExecutionContext, todo: list[str], stats: list[dict], row_key: str) -> MaterializeResult:
     total = merge_stats(stats)
     seconds = total.pop("seconds", 0.0)
@@ -68,11 +78,7 @@ def _result(context: AssetExecutionContext, todo: list[str], stats: list[dict], 
 
 
 @asset(
-    partitions_def=inbox_files,
-    backfill_policy=BACKFILL,
-    group_name="ingest",
-    kinds={"python", "parquet"},
-    retry_policy=FILE_RETRY,
+    **PER_FILE_ASSET,
     description="Articles read from one inbox file (boilerplate stripped, headline found), plus the "
     "records of that file that were quarantined, with their reason, and the articles' dedupe signatures. "
     "Parquet: articles/, quarantine/ (working tables: signatures/, ingest_manifest/).",
@@ -85,12 +91,8 @@ def raw_articles(context: AssetExecutionContext, dateline: DatelineConfig) -> Ma
 
 
 @asset(
-    partitions_def=inbox_files,
-    backfill_policy=BACKFILL,
+    **PER_FILE_ASSET,
     deps=[raw_articles],
-    group_name="ingest",
-    kinds={"python", "parquet"},
-    retry_policy=FILE_RETRY,
     description="Every temporal expression of the file's articles as TIMEX3 (type, value, mod) with "
     "granularity and a half-open [start_date, end_date) interval. Parquet: mentions/year=YYYY/.",
 )
@@ -101,12 +103,8 @@ def temporal_mentions(context: AssetExecutionContext, dateline: DatelineConfig) 
 
 
 @asset(
-    partitions_def=inbox_files,
-    backfill_policy=BACKFILL,
+    **PER_FILE_ASSET,
     deps=[temporal_mentions],
-    group_name="ingest",
-    kinds={"python", "parquet"},
-    retry_policy=FILE_RETRY,
     description="One event per dated mention: its clause and sentence, trigger, actors, tense and "
     "character offsets into the article text. Parquet: events/year=YYYY/.",
 )
