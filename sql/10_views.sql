@@ -54,16 +54,18 @@ COMMENT ON COLUMN canonical_events.confidence IS '0..1: certainty of the date an
 COMMENT ON COLUMN canonical_events.published_at IS 'Publication time of the reporting article (UTC).';
 COMMENT ON COLUMN canonical_events.partition_key IS 'Dagster partition (inbox file) that wrote the row.';
 
--- Events per calendar month of their start date. A table computed at publish time: dashboards ask it often.
-CREATE TABLE events_by_month AS
+-- Events per calendar month of their start date. Computed once at publish time (schema agg) because
+-- dashboards ask it often; the view is what analysts query.
+CREATE SCHEMA IF NOT EXISTS agg;
+CREATE TABLE agg.events_by_month AS
 SELECT date_trunc('month', start_date)::DATE AS month,
        count(*) AS events,
        count(DISTINCT article_id) AS articles
 FROM canonical_events
 WHERE start_date IS NOT NULL
-GROUP BY ALL
-ORDER BY month;
-COMMENT ON TABLE events_by_month IS 'Number of events (and reporting articles) per month of the event date.';
+GROUP BY ALL;
+CREATE VIEW events_by_month AS SELECT * FROM agg.events_by_month ORDER BY month;
+COMMENT ON VIEW events_by_month IS 'Number of events (and reporting articles) per month of the event date.';
 COMMENT ON COLUMN events_by_month.month IS 'First day of the calendar month the event interval starts in.';
 COMMENT ON COLUMN events_by_month.events IS 'Events (one per dated clause, before merging across sources) starting in the month.';
 COMMENT ON COLUMN events_by_month.articles IS 'Distinct canonical articles reporting those events.';
@@ -87,15 +89,17 @@ COMMENT ON COLUMN actor_timeline.trigger IS 'Main verb of the description.';
 COMMENT ON COLUMN actor_timeline.first_reported IS 'Earliest publication time among the reports (UTC).';
 
 -- Dates ranked by how many independent sources report something on them (computed at publish time).
-CREATE TABLE timeline_salience AS
+CREATE TABLE agg.timeline_salience AS
 SELECT dense_rank() OVER (ORDER BY count(DISTINCT s.source) DESC) AS rank,
        t.value, t.granularity, t.start_date, t.end_date,
        count(DISTINCT t.timeline_id) AS timeline_events,
        count(DISTINCT s.source) AS independent_sources
 FROM timeline t, unnest(t.sources) AS s(source)
-GROUP BY t.value, t.granularity, t.start_date, t.end_date
+GROUP BY t.value, t.granularity, t.start_date, t.end_date;
+CREATE VIEW timeline_salience AS
+SELECT * FROM agg.timeline_salience
 ORDER BY independent_sources DESC, start_date, value;
-COMMENT ON TABLE timeline_salience IS 'Dates ranked by independent source count: the date-selection signal of timeline summarisation.';
+COMMENT ON VIEW timeline_salience IS 'Dates ranked by independent source count: the date-selection signal of timeline summarisation.';
 COMMENT ON COLUMN timeline_salience.rank IS '1 for the dates reported by the most sources (ties share a rank).';
 COMMENT ON COLUMN timeline_salience.value IS 'TIMEX3 value of the date.';
 COMMENT ON COLUMN timeline_salience.granularity IS 'Unit of the date (day, month, season, year, ...).';

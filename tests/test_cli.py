@@ -16,6 +16,7 @@ import pytest
 
 from dateline.cli import StageProgress, main
 from dateline.query import TIMELINE_COLUMNS, human_date
+from dateline.schemas import SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_INBOX = REPO / "data" / "inbox"
@@ -186,7 +187,7 @@ def test_stats_match_the_database(built: dict, capsys: pytest.CaptureFixture) ->
     assert s["timeline_events"] == sql(wh, "SELECT count(*) FROM timeline")[0][0]
     assert s["resolved"] + s["inferred"] + s["unresolved"] <= s["mentions"]
     assert s["quarantined_records"] >= 1 and s["duplicate_articles"] >= 1
-    assert s["schema_version"] == 1
+    assert s["schema_version"] == SCHEMA_VERSION
     files = {r["source_path"]: r for r in figures["by_file"]}
     assert set(files) == {p.name for p in SAMPLE_INBOX.iterdir()}
     assert sum(r["mentions"] for r in files.values()) == s["mentions"]
