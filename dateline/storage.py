@@ -304,19 +304,22 @@ def _schema_of(table_name: str) -> pa.Schema:
     return TABLES[table_name] if table_name in TABLES else WORKING_TABLES[table_name]
 
 
+def _replace_file(fs: fsspec.AbstractFileSystem, warehouse: Warehouse, path: str, table: pa.Table) -> bool:
+    """Stage ``table`` and rename it over ``path``; an empty table removes ``path``. True when written."""
+    if table.num_rows == 0:
+        if fs.exists(path):
+            fs.rm(path)
+        return False
+    _commit(fs, warehouse, _stage(fs, path, table), path)
+    return True
+
+
 def write_working_partition(warehouse: Warehouse, table_name: str, partition_key: str, table: pa.Table) -> list[str]:
     """``write_partition`` for a working table (``schemas.WORKING_TABLES``, one file per key, no year split):
     the new file is staged and renamed over the old one; an empty table removes the key's file."""
     fs, root = _fs(warehouse)
-    table = _conform(table, _schema_of(table_name))
-    base = f"{root}/parquet/{table_name}"
-    path = f"{base}/{file_key(partition_key)}.parquet"
-    if table.num_rows == 0:
-        if fs.exists(path):
-            fs.rm(path)
-        return []
-    _commit(fs, warehouse, _stage(fs, path, table), path)
-    return [path]
+    path = f"{root}/parquet/{table_name}/{file_key(partition_key)}.parquet"
+    return [path] if _replace_file(fs, warehouse, path, _conform(table, _schema_of(table_name))) else []
 
 
 def partition_file(warehouse: Warehouse, table_name: str, partition_key: str) -> str:
@@ -353,15 +356,8 @@ def write_year_file(warehouse: Warehouse, table_name: str, partition_key: str, y
     """Replace the rows of ``partition_key`` in year ``year`` of a year-partitioned table (other years untouched);
     an empty ``table`` removes that file. Returns the path written."""
     fs, root = _fs(warehouse)
-    table = _conform(table, _schema_of(table_name))
-    parent = f"{root}/parquet/{table_name}/year={year}"
-    path = f"{parent}/{file_key(partition_key)}.parquet"
-    if table.num_rows == 0:
-        if fs.exists(path):
-            fs.rm(path)
-        return None
-    _commit(fs, warehouse, _stage(fs, path, table), path)
-    return path
+    path = f"{root}/parquet/{table_name}/year={year}/{file_key(partition_key)}.parquet"
+    return path if _replace_file(fs, warehouse, path, _conform(table, _schema_of(table_name))) else None
 
 
 def drop_years_except(warehouse: Warehouse, table_name: str, partition_key: str, keep: Iterable[str]) -> int:

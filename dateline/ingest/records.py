@@ -8,7 +8,7 @@ from datetime import datetime
 
 from dateline.models import Article, Quarantined
 
-__all__ = ["MAX_TEXT_CHARS", "ReadContext", "article_id", "make_article", "normalise_for_id"]
+__all__ = ["MAX_TEXT_CHARS", "ReadContext", "article_id", "finish_record", "normalise_for_id"]
 
 # Texts longer than this (in characters, after cleaning) are quarantined as too_large.
 MAX_TEXT_CHARS = 2_000_000
@@ -42,39 +42,6 @@ class ReadContext:
         return Quarantined(self.source_path, record_index, reason, message)
 
 
-def make_article(
-    ctx: ReadContext,
-    record_index: int,
-    *,
-    text: str,
-    title: str | None,
-    url: str | None,
-    published_at: datetime | None,
-    source_format: str,
-    author: str | None = None,
-    published_offset: str | None = None,
-) -> Article:
-    """An :class:`Article` with its stable id (source = ``path#index`` and url).
-
-    The file position is always part of the source: the same url delivered in two
-    files is two ingested records (one then marked a duplicate of the other), never
-    two rows sharing one id.
-    """
-    source = f"{ctx.source_path}#{record_index}" + (f"#{url}" if url else "")
-    return Article(
-        article_id=article_id(source, text),
-        source_path=ctx.source_path,
-        record_index=record_index,
-        url=url,
-        title=title,
-        published_at=published_at,
-        text=text,
-        source_format=source_format,
-        author=author,
-        published_offset=published_offset if published_at is not None else None,
-    )
-
-
 def finish_record(
     ctx: ReadContext,
     record_index: int,
@@ -87,7 +54,7 @@ def finish_record(
     author: str | None = None,
     published_offset: str | None = None,
 ) -> Article | Quarantined:
-    """Validate a cleaned record and turn it into an Article, or a Quarantined row saying why."""
+    """Validate a cleaned record and turn it into an Article (with its stable id), or a Quarantined row saying why."""
     from dateline.ingest.dates import check_published_at
 
     if not text.strip():
@@ -99,14 +66,18 @@ def finish_record(
     problem = check_published_at(published_at, ctx.now)
     if problem is not None:
         return ctx.quarantine(record_index, "absurd_date", problem)
-    return make_article(
-        ctx,
-        record_index,
-        text=text,
-        title=title or None,
+    # The file position is always part of the id's source: the same url delivered in two files is two
+    # ingested records (one then marked a duplicate of the other), never two rows sharing one id.
+    source = f"{ctx.source_path}#{record_index}" + (f"#{url}" if url else "")
+    return Article(
+        article_id=article_id(source, text),
+        source_path=ctx.source_path,
+        record_index=record_index,
         url=url or None,
+        title=title or None,
         published_at=published_at,
+        text=text,
         source_format=source_format,
         author=author or None,
-        published_offset=published_offset,
+        published_offset=published_offset if published_at is not None else None,
     )
