@@ -20,6 +20,7 @@ from dateline.temporal import Mention, tag
 from dateline.temporal.timex import is_timex_value
 
 D = date(2017, 8, 8)  # a Tuesday; ISO week 2017-W32
+WAR = "The war began in 1939. On 22 June 1941, Germany invaded the Soviet Union."
 
 Row = tuple[str, date | None, str, str, str, str | None]
 
@@ -130,9 +131,30 @@ NARRATIVE: list[Row] = [
     ("She was born on 3 March 1901 and died in 1975.", D, "3 March 1901", "1901-03-03", "DATE", None),
     ("He died in 1066.", D, "1066", "1066", "DATE", None),
     ("It was built in the twelfth century.", D, "the twelfth century", "11", "DATE", None),
+    # A history text (its dated mentions lie years before the document date) moves its own "now":
+    # yearless months, seasons and weekdays count from the last date told, not from the DCT.
+    ("Germany annexed Austria in 1938 and invaded Poland in 1939. In March, its troops had entered Prague.", D,
+     "March", "1939-03", "DATE", None),
+    (WAR + " In July, Smolensk fell.", D, "July", "1941-07", "DATE", None),
+    (WAR + " The following winter was harsh.", D, "The following winter", "1941-WI", "DATE", None),
+    (WAR + " By December the offensive had stalled.", D, "December", "1941-12", "DATE", None),
+    (WAR + " The next year, in the summer, the Germans attacked.", D, "the summer", "1942-SU", "DATE", None),
+    ("Britain declared war in 1939 and France fell in 1940; the Blitz lasted into 1941. On Sunday, 7 December "
+     "1941, Japan attacked Pearl Harbor. On Monday, Congress declared war.", D, "Monday", "1941-12-08", "DATE", None),
+    (WAR + " The front held until the spring of 1943.", D, "the spring of 1943", "1943-SP", "DATE", None),
+]
+
+# News that mentions history keeps the document's now.
+HISTORY_IN_NEWS: list[Row] = [
+    ("The firm, founded in 1985 and listed in 1990, said on Tuesday that its loss widened in March.", D, "March",
+     "2017-03", "DATE", None),
+    ("NATO was founded in 1949; Greece joined in 1952 and Spain in 1982. Today the issue is expected to dominate "
+     "a summit set for Washington in April.", D, "April", "2018-04", "DATE", None),
 ]
 
 NEWS_EDGE: list[Row] = [
+    ("In March, the firm reported a loss.", D, "March", "2017-03", "DATE", None),
+    ("In May, it said sales rose.", D, "May", "2017-05", "DATE", None),
     ("Rates rose on 5/12.", D, "5/12", "2017-05-12", "DATE", None),
     ("The deadline is 4pm EST.", D, "4pm EST", "2017-08-08T16:00", "TIME", None),
     ("The vote will be held Friday at 10 a.m.", D, "10 a.m.", "2017-08-11T10:00", "TIME", None),
@@ -162,7 +184,8 @@ NEWS_EDGE: list[Row] = [
 ]
 
 ALL = [pytest.param(*r, id=f"{name}:{r[0][:40]}") for name, rows in
-       [("social", SOCIAL), ("narrative", NARRATIVE), ("news", NEWS_EDGE)] for r in rows]
+       [("social", SOCIAL), ("narrative", NARRATIVE), ("news", NEWS_EDGE),
+                                     ("history-in-news", HISTORY_IN_NEWS)] for r in rows]
 
 
 def _find(mentions: list[Mention], span: str) -> Mention:

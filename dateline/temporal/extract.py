@@ -268,8 +268,8 @@ def _ok(text: str, c: Candidate) -> bool:
         before = before_raw.group(1) if before_raw else ""
         after = _word_after(text, c.end)
         if word.lower() in {"may", "march"}:
-            if after.lower() in _words("month_bad_after"):
-                return False
+            if after.lower() in _words("month_bad_after") and text[c.end : c.end + 1].isspace():
+                return False  # "may it be", not "In May, it rose"
             if "mod" in g:
                 return True
             if before.lower() not in _words("month_ok_before"):

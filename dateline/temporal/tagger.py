@@ -52,6 +52,9 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
         ref: Ref | None = Ref(dct, "day", "published_at")
     else:
         ref = infer_ref([resolve(f, None, None) for f in frames if f.kind == "calendar"])
+    history = _is_history(frames, ref)
+    # tense of a history text's own verbs: "The next year, in the summer, they attacked" is past
+    told = _mask_spans(text, cands) if history else text
     last: Anchor | None = None
     last_quarter: Anchor | None = None
     last_tense: str | None = None
@@ -67,14 +70,18 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
     for c, f in zip(cands, frames, strict=True):
         tense = tense_at(text, c.start, c.end) if _needs_tense(f) else None
         anchor = last
-        if f.kind == "relative" and _narrated(text, c, f, last, ref):
+        narrated = f.kind == "relative" and _narrated(text, c, f, last, ref, history)
+        if narrated:
             f = replace(f, kind="anaphoric", anchor="narrative")  # "In 1850 he left. The next year he returned."
+        f_ref = _narrative_ref(f, last, ref) if history and tense_at(told, c.start, c.end) == "past" else None
+        if f_ref is not None:  # a history text: "In 1939 ... In March" is March 1939
+            tense = "future" if f.weekday else None
         if (f.rel == "year_ago" or f.gran == "report") and anchor is not None and not is_reported(anchor, last_tense):
             anchor = last_quarter  # "the latest quarter", "a year ago": reported results, not a forecast
         if f.rel == "year_ago" and last_quarter is not None and (last is None or last.gran != "quarter"):
             anchor = last_quarter  # "a year ago" in a text about quarterly results: that quarter
         try:
-            r: Resolved = resolve(f, ref, anchor, tense)
+            r: Resolved = resolve(f, f_ref or ref, anchor, tense)
         except (ValueError, OverflowError):  # out of the calendar's range ("4000 years ago")
             r = Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
         iv = interval_of(r.value) if r.anchor_source != "unresolved" else None
@@ -95,7 +102,7 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
                 quant=r.quant,
             )
         )
-        if r.type in ("DATE", "TIME") and f.kind in ("calendar", "relative", "deictic"):
+        if r.type in ("DATE", "TIME") and (f.kind in ("calendar", "relative", "deictic") or narrated):
             a = anchor_of(r)
             if a is not None:
                 last, last_tense = a, tense
@@ -113,14 +120,74 @@ _NUMERIC_PART = re.compile(r"(\d+)[/.-](\d+)")
 _HISTORY_YEARS = 5  # a narrative this far from the document date is history, not news
 
 
-def _narrated(text: str, c, f: Frame, last: Anchor | None, ref: Ref | None) -> bool:
+def _far(a: Anchor | None, ref: Ref | None) -> bool:
+    """Whether anchor ``a`` lies years away from the reference date (history, not the news of the day)."""
+    return a is not None and ref is not None and abs(a.start.year - ref.day.year) > _HISTORY_YEARS
+
+
+def _is_history(frames: list[Frame], ref: Ref | None) -> bool:
+    """Whether the text narrates history: its dates with a year lie years away from the reference
+    and it hardly speaks of the reference's own days ("today", "on Friday", "last week").
+
+    Such texts (an encyclopedia article, a biography) move their own "now" along
+    their narrative, so month names and "the next year" count from the last date told.
+    """
+    if ref is None:
+        return False
+    far = near = 0
+    for f in frames:
+        if f.kind == "calendar" and (f.decade is not None or f.century is not None):
+            far += 1
+        elif f.kind == "calendar" and f.year is not None:
+            if abs(f.year - ref.day.year) > _HISTORY_YEARS:
+                far += 1
+            else:
+                near += 1
+        elif f.kind == "deictic" or (f.kind == "calendar" and f.weekday):
+            near += 1
+    return far >= _HISTORY_MIN_DATES and far > 3 * near
+
+
+_HISTORY_MIN_DATES = 2
+_NARRATIVE_RELS = (None, "following", "previous", "next")
+
+
+def _mask_spans(text: str, cands: list) -> str:
+    """``text`` with every candidate's span blanked out (offsets kept)."""
+    parts, k = [], 0
+    for c in cands:
+        if c.start >= k:
+            parts += [text[k : c.start], " " * (c.end - c.start)]
+            k = c.end
+    parts.append(text[k:])
+    return "".join(parts)
+
+
+def _narrative_ref(f: Frame, last: Anchor | None, ref: Ref | None) -> Ref | None:
+    """In a history text, the reference for a yearless date: the year (or day) of the last date told."""
+    if f.kind != "calendar" or f.year is not None or f.rel not in _NARRATIVE_RELS or not _far(last, ref):
+        return None
+    assert last is not None and ref is not None
+    if last.start > ref.day:  # "notes due 2009": a future date is a term, not a narrative
+        return None
+    if f.rel is not None:  # "the following winter", "the next spring": after the date told
+        return Ref(last.start, "day" if last.gran in ("day", "time") else "year", "inferred")
+    if f.month or f.season or f.holiday:
+        return Ref(last.start, "year", "inferred")
+    if f.weekday and last.gran in ("day", "time"):
+        return Ref(last.start, "day", "inferred")  # "On 7 December 1941 ... On Monday": the Monday after
+    return None
+
+
+def _narrated(text: str, c, f: Frame, last: Anchor | None, ref: Ref | None, history: bool = False) -> bool:
     """Whether "the next year" / "by the end of the year" continues a narrative rather than the document's now.
 
     Only in a past-tense sentence that follows an absolute date years away from the
     reference date ("In 1850 he moved to Paris. The next year he returned"): in news,
-    "by the end of the year" is the current year even after "in 2003".
+    "by the end of the year" is the current year even after "in 2003". In a history
+    text any date told counts, not only absolute ones.
     """
-    if last is None or last.source != "absolute" or ref is None or abs(last.start.year - ref.day.year) <= _HISTORY_YEARS:
+    if last is None or (last.source != "absolute" and not history) or not _far(last, ref):
         return False
     span = text[c.start : c.end].lower()
     if f.rel == "next":
