@@ -202,6 +202,9 @@ DEICTIC: list[Row] = [
 ]
 
 RELATIVE: list[Row] = [
+    ("The deal should close by year-end.", D, "year-end", "2017", "year", "2017-01-01/2018-01-01"),
+    ("Rules will be in place by year's end.", D, "year's end", "2017", "year", "2017-01-01/2018-01-01"),
+    ("It is expected to close around year end.", D, "around year end", "2017", "year", "2017-01-01/2018-01-01"),
     ("It grew last week.", D, "last week", "2017-W31", "week", "2017-07-31/2017-08-07"),
     ("It will grow next week.", D, "next week", "2017-W33", "week", "2017-08-14/2017-08-21"),
     ("Sales are up this week.", D, "this week", "2017-W32", "week", "2017-08-07/2017-08-14"),
@@ -384,6 +387,8 @@ DURATIONS_SETS_MODS: list[tuple[str, str, str, str, str | None, str | None, str 
     ("They meet twice a week.", "twice a week", "SET", "P1W", None, "2X", None),
     ("They meet three times a year.", "three times a year", "SET", "P1Y", None, "3X", None),
     ("The paper is published daily.", "daily", "SET", "P1D", None, None, None),
+    ("Protesters gather daily outside the house.", "daily", "SET", "P1D", None, None, None),
+    ("They held such rallies almost daily.", "daily", "SET", "P1D", None, None, None),
     ("The report is issued weekly.", "weekly", "SET", "P1W", None, None, None),
     ("Prices are reviewed annually.", "annually", "SET", "P1Y", None, None, None),
     ("He earns $50 million per year.", "per year", "SET", "P1Y", None, None, None),
