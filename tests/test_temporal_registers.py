@@ -25,6 +25,8 @@ WAR = "The war began in 1939. On 22 June 1941, Germany invaded the Soviet Union.
 Row = tuple[str, date | None, str, str, str, str | None]
 
 SOCIAL: list[Row] = [
+    ("party the day after tomorrow!!", D, "the day after tomorrow", "2017-08-10", "DATE", None),
+    ("got back the day before yesterday", D, "the day before yesterday", "2017-08-06", "DATE", None),
     ("see u tmrw!!", D, "tmrw", "2017-08-09", "DATE", None),
     ("cant wait for tmr", D, "tmr", "2017-08-09", "DATE", None),
     ("party 2moro night", D, "2moro night", "2017-08-09TNI", "TIME", None),
@@ -153,6 +155,15 @@ HISTORY_IN_NEWS: list[Row] = [
 ]
 
 NEWS_EDGE: list[Row] = [
+    ("Revenue rose 8% in Q2.", D, "Q2", "2017-Q2", "DATE", None),
+    ("Guidance for Q3 2017 was raised.", D, "Q3 2017", "2017-Q3", "DATE", None),
+    ("Margins improved in H2 2016.", D, "H2 2016", "2016-H2", "DATE", None),
+    ("FY2016 revenue was flat.", D, "FY2016", "2016", "DATE", None),
+    ("The FY 2018 outlook is weak.", D, "FY 2018", "2018", "DATE", None),
+    ("Results for FY17 beat forecasts.", D, "FY17", "2017", "DATE", None),
+    ("The deal should close by end of the month.", D, "end of the month", "2017-08", "DATE", "END"),
+    ("Hiring resumes at the beginning of next year.", D, "the beginning of next year", "2018", "DATE", "START"),
+    ("I saw him the other day.", D, "the other day", "PAST_REF", "DATE", None),
     ("In March, the firm reported a loss.", D, "March", "2017-03", "DATE", None),
     ("In May, it said sales rose.", D, "May", "2017-05", "DATE", None),
     ("Rates rose on 5/12.", D, "5/12", "2017-05-12", "DATE", None),

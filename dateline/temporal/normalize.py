@@ -172,7 +172,7 @@ def _calendar(c: Candidate, typ: str) -> Frame:
     if "quarter" in g or "quarter2" in g:
         kw["quarter"] = _ordinal(g.get("quarter") or g["quarter2"])
     if "half" in g:
-        kw["half"] = 1 if g["half"].lower() == "first" else 2
+        kw["half"] = 1 if g["half"].lower() in ("first", "1") else 2
     if "decade" in g:
         dec = int(g["decade"])
         if dec % 10 == 0 and dec != 200:  # "the 1800s": the century, not its first decade
@@ -263,6 +263,8 @@ def _deictic(c: Candidate) -> Frame:
         pod = "NI"
     if word == "last" and pod not in ("NI",):
         n = -1
+    if "n" in c.rule.params:  # "the day after tomorrow"
+        n = int(c.rule.params["n"])
     typ = "TIME" if pod else "DATE"
     return Frame(type=typ, kind="deictic", unit="D", n=n, pod=pod, mod=_mod(g))
 
