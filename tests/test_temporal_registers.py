@@ -138,6 +138,11 @@ NARRATIVE: list[Row] = [
     ("Germany annexed Austria in 1938 and invaded Poland in 1939. In March, its troops had entered Prague.", D,
      "March", "1939-03", "DATE", None),
     (WAR + " In July, Smolensk fell.", D, "July", "1941-07", "DATE", None),
+    # anaphora chain: each "next day" counts from the day told just before it
+    ("On April 14, 1865, he was shot. He died the next morning. That night the city mourned.", D, "That night",
+     "1865-04-15TNI", "TIME", None),
+    ("The ship left on 3 May 1901. The next day it reached Dover; the following day, Calais.", D,
+     "the following day", "1901-05-05", "DATE", None),
     (WAR + " The following winter was harsh.", D, "The following winter", "1941-WI", "DATE", None),
     (WAR + " By December the offensive had stalled.", D, "December", "1941-12", "DATE", None),
     (WAR + " The next year, in the summer, the Germans attacked.", D, "the summer", "1942-SU", "DATE", None),

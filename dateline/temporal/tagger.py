@@ -102,7 +102,8 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
                 quant=r.quant,
             )
         )
-        if r.type in ("DATE", "TIME") and (f.kind in ("calendar", "relative", "deictic") or narrated):
+        if r.type in ("DATE", "TIME") and (f.kind in ("calendar", "relative", "deictic") or narrated or (
+                f.kind == "anaphoric" and f.gran != "report")):
             a = anchor_of(r)
             if a is not None:
                 last, last_tense = a, tense
