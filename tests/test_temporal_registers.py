@@ -160,6 +160,14 @@ HISTORY_IN_NEWS: list[Row] = [
 ]
 
 NEWS_EDGE: list[Row] = [
+    ("Prices rose from March to May 2016.", D, "March", "2016-03", "DATE", None),
+    ("Talks ran between December and February 2016.", D, "December", "2015-12", "DATE", None),
+    ("The show runs March 4 through June 6, 2016.", D, "March 4", "2016-03-04", "DATE", None),
+    ("He served as mayor 1990-1995.", D, "1990", "1990", "DATE", None),
+    ("He served as mayor 1990-1995.", D, "1995", "1995", "DATE", None),
+    ("Sales should recover in the second half of the year.", D, "the second half of the year", "2017-H2", "DATE",
+     None),
+    ("The rules take effect a month from today.", D, "a month from today", "2017-09", "DATE", None),
     ("Revenue rose 8% in Q2.", D, "Q2", "2017-Q2", "DATE", None),
     ("Guidance for Q3 2017 was raised.", D, "Q3 2017", "2017-Q3", "DATE", None),
     ("Margins improved in H2 2016.", D, "H2 2016", "2016-H2", "DATE", None),

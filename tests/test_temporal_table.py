@@ -428,6 +428,8 @@ NEGATIVES = [
     "It costs $50 million.",
     "The rate rose 50% in a day.".replace(" in a day", ""),
     "Call 555-1234 for details.",
+    "Call 555-1234-5678 for details.",
+    "Part number 1234-5678 is out of stock.",
     "The Lakers won 102-98.",
     "Prime Minister Theresa May said so.",
     "The museum has 2,017 paintings.",

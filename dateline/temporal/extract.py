@@ -21,7 +21,8 @@ __all__ = ["Candidate", "extract"]
 
 # Not inside a word, an amount, a path or a code; "#" only before a word ("#Monday", not "#1"), "@" only
 # before a number ("@ 7", "@7pm", not "@monday" the account).
-_LEFT = r"(?<![\w$\u20ac\u00a3\u00a5/])(?<!\d[.,])(?<![A-Za-z\d]-)(?:(?<!#)|(?=[A-Za-z]))(?:(?<!@)|(?=\d))"
+_LEFT = r"(?<![\w$\u20ac\u00a3\u00a5/])(?<!\d[.,])(?:(?<![A-Za-z\d]-)|(?<=(?<!\d)\d{4}-)(?=\d{4}(?!\d)))(?:(?<!#)|(?=[A-Za-z]))(?:(?<!@)|(?=\d))"
+_YEAR_RANGE_NEXT = re.compile(r"[-\u2013]\d{4}(?![\w-])")
 _RIGHT = r"(?![\w%]|[.,/:]\d)"
 _TOKEN = re.compile(r"[A-Za-z]+|['\u2019]?\d+")
 _DIGIT_PROBES = {
@@ -248,6 +249,8 @@ def _ok(text: str, c: Candidate) -> bool:
         after_raw = _word_after(text, c.end)
         after = after_raw.lower()
         nxt = text[c.end : c.end + 2]
+        if _YEAR_RANGE_NEXT.match(text, c.end):  # "1990-1995": a range of two years
+            return True
         if nxt[:1] == "-" or nxt[:1] == "/":  # part of a code or range-ish token like 1990/91 handled elsewhere
             return before in _words("year_ok_before")
         if after in _words("units_after"):

@@ -47,7 +47,7 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
     foreign = [] if looks_english(text) else foreign_dates(text)
     if not cands and not foreign:
         return []
-    frames = _numeric_order([normalize(c) for c in cands], cands)
+    frames = _range_years(text, cands, _numeric_order([normalize(c) for c in cands], cands))
     if dct is not None:
         ref: Ref | None = Ref(dct, "day", "published_at")
     else:
@@ -197,6 +197,25 @@ def _narrated(text: str, c, f: Frame, last: Anchor | None, ref: Ref | None, hist
     elif not (f.rel == "this" and f.mod and "this" not in span):
         return False
     return tense_at(text, c.start, c.end) == "past"
+
+
+_RANGE_LINK = re.compile(r"\s*(?:-|\u2013|\u2014|to|through|thru|until|till|and|or)\s*$", re.IGNORECASE)
+
+
+def _range_years(text: str, cands: list, frames: list[Frame]) -> list[Frame]:
+    """A yearless month or day that opens a range takes the year that closes it: "from March to May 2020"
+    is March 2020, "December 2019 - February 2020" aside, "December to February 2021" is December 2020.
+    """
+    out = list(frames)
+    for i in range(len(frames) - 1):
+        f, g = frames[i], frames[i + 1]
+        if (f.kind != "calendar" or f.year is not None or f.rel is not None or not f.month
+                or g.kind != "calendar" or g.year is None or not g.month):
+            continue
+        if not _RANGE_LINK.match(text[cands[i].end : cands[i + 1].start]):
+            continue
+        out[i] = replace(f, year=g.year - 1 if (f.month, f.day or 0) > (g.month, g.day or 0) else g.year)
+    return out
 
 
 def _numeric_order(frames: list[Frame], cands: list) -> list[Frame]:
