@@ -25,6 +25,10 @@ WAR = "The war began in 1939. On 22 June 1941, Germany invaded the Soviet Union.
 Row = tuple[str, date | None, str, str, str, str | None]
 
 SOCIAL: list[Row] = [
+    ("cant believe its already May!", D, "May", "2017-05", "DATE", None),
+    ("new years resolution: gym", D, "new years", "2018-01-01", "DATE", None),
+    ("new yrs eve plans?", D, "new yrs eve", "2017-12-31", "DATE", None),
+    ("saw her the other night", D, "the other night", "PAST_REF", "DATE", None),
     ("party the day after tomorrow!!", D, "the day after tomorrow", "2017-08-10", "DATE", None),
     ("got back the day before yesterday", D, "the day before yesterday", "2017-08-06", "DATE", None),
     ("see u tmrw!!", D, "tmrw", "2017-08-09", "DATE", None),

@@ -276,7 +276,8 @@ def _ok(text: str, c: Candidate) -> bool:
             if "mod" in g:
                 return True
             if before.lower() not in _words("month_ok_before"):
-                return False
+                # "it's already May!": a capitalised May/March ending its sentence after a lowercase word
+                return word[:1].isupper() and before[:1].islower() and text[c.end : c.end + 1] in (".", "!", "?", "")
             nxt = _ADJ_AFTER.match(text, c.end)
             if nxt and nxt.group(1)[:1].isupper():
                 return False  # "May Day", "March Madness", name sequences
