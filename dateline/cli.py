@@ -272,9 +272,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_tag_timeml(args: argparse.Namespace) -> int:
     from dateline.timeml import tag_timeml_dir
 
-    n = tag_timeml_dir(args.in_dir, args.out_dir)
-    print(f"wrote {n} file(s) to {args.out_dir}", file=sys.stderr)
-    return EXIT_OK
+    failed: list[str] = []
+
+    def report(path: Path, reason: str) -> None:
+        failed.append(path.name)
+        print(f"skipped {path.name}: {reason}", file=sys.stderr)
+
+    n = tag_timeml_dir(args.in_dir, args.out_dir, on_error=report)
+    print(f"wrote {n} file(s) to {args.out_dir}" + (f"; skipped {len(failed)}" if failed else ""), file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 # ---------------------------------------------------------------------------------------------------------------

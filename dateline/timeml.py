@@ -91,20 +91,65 @@ def _walk_text(elem: ET.Element, parts: list[str], gold: list[GoldTimex], pos: l
             pos[0] += len(child.tail)
 
 
+_BARE_AMP = re.compile(r"&(?!(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_DCT_TAGS = ("DCT", "DATE_TIME", "DATETIME", "DATE")
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _strip_namespaces(root: ET.Element) -> None:
+    """Drop ``{namespace}`` prefixes so TimeML with a default namespace reads like plain TimeML."""
+    for el in root.iter():
+        el.tag = _local(el.tag)
+        for k in [k for k in el.attrib if k.startswith("{")]:
+            el.attrib[_local(k)] = el.attrib.pop(k)
+
+
+def _parse_xml(xml_text: str) -> ET.Element:
+    """Parse TimeML, tolerating what hand-made corpora contain: a bare ``&`` in tweets, a stray declaration."""
+    try:
+        return ET.fromstring(xml_text)
+    except ET.ParseError:
+        fixed = _BARE_AMP.sub("&amp;", _XML_DECL.sub("", xml_text))
+        return ET.fromstring(fixed)  # still broken: the caller reports the file
+
+
+def _dct_of(root: ET.Element) -> str | None:
+    """The document creation time: the DCT's TIMEX3, else any TIMEX3 marked CREATION_TIME, else a DCT's text."""
+    for name in _DCT_TAGS:
+        el = root.find(name)
+        if el is not None:
+            t = el.find(".//TIMEX3")
+            if t is not None and t.get("value"):
+                return t.get("value")
+    for t in root.iter("TIMEX3"):
+        if (t.get("functionInDocument") or "").upper() == "CREATION_TIME" and t.get("value"):
+            return t.get("value")
+    for name in _DCT_TAGS:
+        el = root.find(name)
+        if el is not None and "".join(el.itertext()).strip():
+            return "".join(el.itertext()).strip()
+    return None
+
+
 def parse_timeml(xml_text: str, docid: str | None = None) -> TimeMLDoc:
-    """Parse a TimeML document given as a string (see :func:`read_timeml`)."""
-    root = ET.fromstring(xml_text)
+    """Parse a TimeML document given as a string (see :func:`read_timeml`).
+
+    Raises :class:`xml.etree.ElementTree.ParseError` when the XML cannot be repaired.
+    """
+    root = _parse_xml(xml_text)
+    _strip_namespaces(root)
     docid_el = root.find("DOCID")
     doc_id = (docid_el.text or "").strip() if docid_el is not None and docid_el.text else (docid or "")
-    dct_value = None
-    dct_el = root.find("DCT")
-    if dct_el is not None:
-        t = dct_el.find("TIMEX3")
-        if t is not None:
-            dct_value = t.get("value")
+    dct_value = _dct_of(root)
     title_el = root.find("TITLE")
     title = "".join(title_el.itertext()) if title_el is not None else None
     text_el = root.find("TEXT")
+    if text_el is None:
+        text_el = root.find(".//TEXT")
     parts: list[str] = []
     gold: list[GoldTimex] = []
     if text_el is not None:
@@ -120,6 +165,14 @@ def parse_timeml(xml_text: str, docid: str | None = None) -> TimeMLDoc:
     )
 
 
+def _decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252: corpora are not always what they claim."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
 def read_timeml(path: str | Path) -> TimeMLDoc:
     """Read a ``.tml`` file: DOCID, DCT (as a date), plain ``<TEXT>`` content and its gold TIMEX3s.
 
@@ -127,7 +180,7 @@ def read_timeml(path: str | Path) -> TimeMLDoc:
     offsets index into it.
     """
     p = Path(path)
-    return parse_timeml(p.read_text(encoding="utf-8"), docid=p.stem)
+    return parse_timeml(_decode(p.read_bytes()), docid=p.stem)
 
 
 def render_timeml(doc: TimeMLDoc, mentions: list[Mention]) -> str:
@@ -187,20 +240,27 @@ def tag_timeml_dir(
     in_dir: Path,
     out_dir: Path,
     tagger: Callable[..., list] | None = None,
+    on_error: Callable[[Path, str], None] | None = None,
 ) -> int:
     """Tag every ``*.tml`` in ``in_dir`` and write it under the same name to ``out_dir``.
 
     Uses each document's DCT, ignores the TIMEX3/EVENT tags already in ``<TEXT>``,
     and writes the system's TIMEX3s in the format the TE3 scorer reads. Returns the
-    number of files written.
+    number of files written; a file that cannot be parsed is reported to ``on_error``
+    (path, reason) and skipped, never fatal to the rest.
     """
     if tagger is None:
         from dateline.temporal import tag as tagger
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     n = 0
-    for path in sorted(in_dir.glob("*.tml")):
-        doc = read_timeml(path)
+    for path in sorted(p for p in in_dir.iterdir() if p.suffix.lower() == ".tml"):
+        try:
+            doc = read_timeml(path)
+        except ET.ParseError as exc:
+            if on_error is not None:
+                on_error(path, f"not well-formed XML: {exc}")
+            continue
         mentions = tagger(doc.text, doc.dct)
         write_timeml(doc, mentions, out_dir / path.name)
         n += 1

@@ -91,3 +91,50 @@ def test_tag_timeml_dir_on_timebank_sample(tmp_path: Path) -> None:
         root, timexes = _roundtrip(f.read_text(encoding="utf-8"), original.text)
         assert root.find("DCT/TIMEX3").get("value") == original.dct_value  # type: ignore[union-attr]
         assert not list(root.iter("EVENT"))
+
+
+# Corpora other than TimeBank write TimeML a little differently; each variant must still read.
+LENIENT = [
+    pytest.param(
+        '<TimeML xmlns="http://timeml.org/ns"><DOCID>ns</DOCID><DCT><TIMEX3 tid="t0" type="DATE" '
+        'value="2013-03-22" functionInDocument="CREATION_TIME">March 22, 2013</TIMEX3></DCT>'
+        "<TEXT>We met on Monday.</TEXT></TimeML>",
+        date(2013, 3, 22), "We met on Monday.", id="default-namespace"),
+    pytest.param(
+        '<TimeML><TEXT><TIMEX3 tid="t0" type="TIME" value="2012-06-14T10:31:00" '
+        'functionInDocument="CREATION_TIME">10:31 AM - 14 Jun 12</TIMEX3> see u tmrw & bring food</TEXT></TimeML>',
+        date(2012, 6, 14), "10:31 AM - 14 Jun 12 see u tmrw & bring food", id="tweet-bare-ampersand-dct-in-text"),
+    pytest.param(
+        "<TimeML><DCT>2009-05-01</DCT><TEXT>In 1939 the war began.</TEXT></TimeML>",
+        date(2009, 5, 1), "In 1939 the war began.", id="dct-as-plain-text"),
+    pytest.param(
+        '<?xml version="1.0" encoding="UTF-8"?><TimeML><DCT><TIMEX3 tid="t0" type="DATE" value="20010911"/>'
+        "</DCT><TEXT><s>Planes struck <SIGNAL>on</SIGNAL> <TIMEX3 tid='t1' type='DATE' value='2001-09-11'>Tuesday"
+        "</TIMEX3>.</s></TEXT></TimeML>",
+        date(2001, 9, 11), "Planes struck on Tuesday.", id="compact-dct-nested-sentences"),
+]
+
+
+@pytest.mark.parametrize("xml, dct, text", LENIENT)
+def test_parse_timeml_variants(xml: str, dct: date, text: str) -> None:
+    doc = parse_timeml(xml)
+    assert (doc.dct, doc.text) == (dct, text)
+
+
+def test_read_timeml_latin1_file(tmp_path: Path) -> None:
+    p = tmp_path / "latin.tml"
+    p.write_bytes('<TimeML><DCT><TIMEX3 value="1998-02-06"/></DCT><TEXT>Caf\u00e9 opened in May.</TEXT></TimeML>'
+                  .encode("cp1252"))
+    doc = read_timeml(p)
+    assert doc.text == "Caf\u00e9 opened in May." and doc.dct == date(1998, 2, 6)
+
+
+def test_tag_timeml_dir_skips_and_reports_a_broken_file(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(FIX / "sample.tml", src / "good.tml")
+    (src / "broken.tml").write_text("<TimeML><TEXT>unclosed", encoding="utf-8")
+    errors: list[tuple[str, str]] = []
+    n = tag_timeml_dir(src, tmp_path / "out", on_error=lambda p, why: errors.append((p.name, why)))
+    assert n == 1 and [e[0] for e in errors] == ["broken.tml"] and "XML" in errors[0][1]
+    assert (tmp_path / "out" / "good.tml").is_file() and not (tmp_path / "out" / "broken.tml").exists()
