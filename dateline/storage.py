@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -213,49 +214,255 @@ def _sql_files(sql_dir: Path) -> list[Path]:
 # DuckDB's own memory ceiling for the build and the checks; it spills to disk beyond it. Bulk loads do not
 # need insertion order, and keeping it costs memory at millions of rows.
 DUCKDB_MEMORY_LIMIT = os.environ.get("DATELINE_DUCKDB_MEMORY", "500MB")
+# DuckDB's worker threads for the build and the checks (its default is one per core).
+DUCKDB_THREADS = int(os.environ.get("DATELINE_DUCKDB_THREADS", "2"))
 
 
-def bounded_duckdb_config() -> dict[str, str | bool]:
+def bounded_duckdb_config() -> dict[str, str | bool | int]:
     """Connection settings that keep a bulk DuckDB job within ``DUCKDB_MEMORY_LIMIT``."""
-    return {"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False}
+    return {"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False, "threads": DUCKDB_THREADS}
+
+
+# --- file manifests: which Parquet files a derived artefact was built from ------------------------
+
+# Tables written whole by the whole-warehouse steps (one file, or one file per year, keyed WHOLE_TABLE_KEY).
+WHOLE_TABLES = ("article_duplicates", "timeline")
+
+
+def file_fingerprints(warehouse: Warehouse, table_name: str) -> dict[str, str]:
+    """Path relative to ``parquet/`` -> fingerprint of each data file of a table: size, modification time and
+    (locally) inode. Every writer stages a new file and renames it into place, so a rewritten file always
+    gets a new fingerprint."""
+    fs, root = _fs(warehouse)
+    base = f"{root}/parquet/{table_name}"
+    out: dict[str, str] = {}
+    if is_local(warehouse):
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
+            for leaf in filenames:
+                if leaf.startswith((".", "_")) or not leaf.endswith(".parquet"):
+                    continue
+                full = os.path.join(dirpath, leaf)
+                try:
+                    st = os.stat(full)
+                except FileNotFoundError:
+                    continue
+                out[os.path.relpath(full, f"{root}/parquet").replace(os.sep, "/")] = (
+                    f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+        return out
+    if not fs.exists(base):
+        return out
+    for path, info in fs.find(base, detail=True).items():
+        leaf = path.rsplit("/", 1)[-1]
+        if leaf.startswith((".", "_")) or not leaf.endswith(".parquet"):
+            continue
+        stamp = next((str(info[k]) for k in ("mtime", "LastModified", "last_modified", "updated", "created", "ETag")
+                      if info.get(k) is not None), "")
+        out[path[len(root) + len("/parquet/"):]] = f"{info.get('size')}:{stamp}"
+    return out
+
+
+def unit_of(table_name: str, rel_path: str) -> str:
+    """What a file of a table is replaced with: its partition's file name for the per-file tables (all its year
+    files go together), its ``year=`` value for the timeline, ``""`` for article_duplicates."""
+    if table_name == "article_duplicates":
+        return ""
+    if table_name == "timeline":
+        return year_of_path(rel_path) or ""
+    return rel_path.rsplit("/", 1)[-1]
+
+
+def changed_units(table_name: str, old: dict[str, str], new: dict[str, str]) -> set[str]:
+    """Units (see ``unit_of``) with a file added, removed or rewritten between two fingerprint listings."""
+    paths = {p for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
+    return {unit_of(table_name, p) for p in paths}
+
+
+def full_paths(warehouse: Warehouse, rel_paths: Iterable[str]) -> list[str]:
+    """Paths on the warehouse's filesystem of files named relative to ``parquet/``."""
+    base = parquet_root(warehouse)
+    return [f"{base}/{p}" for p in sorted(rel_paths)]
+
+
+def partition_keys_in(con: duckdb.DuckDBPyConnection, relation: str, leaves: set[str]) -> list[str]:
+    """The ``partition_key`` values of ``relation`` whose files are called one of ``leaves``."""
+    if not leaves:
+        return []
+    keys = [k for (k,) in con.execute(f"SELECT DISTINCT partition_key FROM {relation}").fetchall()]
+    return sorted(k for k in keys if k is not None and file_key(k) + ".parquet" in leaves)
+
+
+def unit_predicate(table_name: str, units: set[str], con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    """A SQL condition true for the rows of ``relation`` (a loaded copy of ``table_name``) that belong to ``units``."""
+    if not units:
+        return "false"
+    if table_name == "article_duplicates":
+        return "true"
+    if table_name == "timeline":
+        years = sorted(int(u) for u in units if u not in ("", HIVE_NULL))
+        conds = [f"year(start_date) IN ({', '.join(map(str, years))})"] if years else []
+        if HIVE_NULL in units:
+            conds.append("start_date IS NULL")
+        return " OR ".join(conds) or "false"
+    keys = partition_keys_in(con, relation, units)
+    if not keys:
+        return "false"
+    return "partition_key IN (" + ", ".join("'" + k.replace("'", "''") + "'" for k in keys) + ")"
+
+
+# Files per INSERT while loading: DuckDB reads the footers of every file of one statement up front, and holds
+# the row groups it is decoding; at a million articles a table has tens of thousands of files.
+LOAD_BATCH_FILES = 256
+LOAD_BATCH_BYTES = 128 << 20
+
+
+def _batches(paths: list[str], sizes: dict[str, int]) -> list[list[str]]:
+    out: list[list[str]] = []
+    cur: list[str] = []
+    total = 0
+    for p in paths:
+        if cur and (len(cur) >= LOAD_BATCH_FILES or total + sizes.get(p, 0) > LOAD_BATCH_BYTES):
+            out.append(cur)
+            cur, total = [], 0
+        cur.append(p)
+        total += sizes.get(p, 0)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def load_parquet(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, relation: str, rel_paths: Iterable[str],
+                 fingerprints: dict[str, str] | None = None, columns: list[str] | None = None) -> None:
+    """Append the rows of the files ``rel_paths`` (relative to ``parquet/``) to the table ``relation``, by column
+    name, a bounded batch of files per statement; ``columns`` only (default: every column of the files)."""
+    rel = sorted(rel_paths)
+    if not rel:
+        return
+    sizes = {p: int((fingerprints or {}).get(p, "0:").split(":", 1)[0] or 0) for p in rel}
+    select = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+    for batch in _batches(rel, sizes):
+        paths = duckdb_paths(con, warehouse, full_paths(warehouse, batch))
+        con.execute(
+            f"INSERT INTO {relation} BY NAME SELECT {select} FROM "
+            "read_parquet(?, hive_partitioning = false, union_by_name = true)",
+            [paths],
+        )
+
+
+BUILD_FORMAT = 2  # bumped when the way the database is loaded changes (an older file is rebuilt, not updated)
+
+
+def build_signature(sql_dir: Path) -> str:
+    """What decides a database's layout besides its rows: the SQL files, the schema version, the loader."""
+    h = hashlib.sha1(f"{SCHEMA_VERSION}:{BUILD_FORMAT}".encode())
+    for f in _sql_files(sql_dir):
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def read_manifest(con: duckdb.DuckDBPyConnection, catalog: str = "") -> tuple[str | None, dict[str, dict[str, str]]]:
+    """``(build_signature, table -> {path: fingerprint})`` recorded in a database built by ``build_duckdb``
+    (``catalog``: the name it is attached under); ``(None, {})`` when it has none."""
+    prefix = f"{catalog}." if catalog else ""
+    try:
+        sig = con.execute(f"SELECT value FROM {prefix}build.info WHERE key = 'signature'").fetchone()
+        rows = con.execute(f"SELECT table_name, path, fingerprint FROM {prefix}build.parquet_files").fetchall()
+    except duckdb.Error:
+        return None, {}
+    manifest: dict[str, dict[str, str]] = {name: {} for name in TABLES}
+    for table, path, fp in rows:
+        manifest.setdefault(table, {})[path] = fp
+    return (sig[0] if sig else None), manifest
+
+
+def _write_manifest(con: duckdb.DuckDBPyConnection, sql_dir: Path, listing: dict[str, dict[str, str]]) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS build")
+    con.execute("CREATE OR REPLACE TABLE build.info (key VARCHAR, value VARCHAR)")
+    con.execute("INSERT INTO build.info VALUES ('signature', ?)", [build_signature(sql_dir)])
+    con.execute("CREATE OR REPLACE TABLE build.parquet_files (table_name VARCHAR, path VARCHAR, fingerprint VARCHAR)")
+    rows = pa.table({
+        "table_name": [t for t, files in listing.items() for _ in files],
+        "path": [p for files in listing.values() for p in files],
+        "fingerprint": [fp for files in listing.values() for fp in files.values()],
+    })
+    con.register("_manifest_rows", rows)
+    con.execute("INSERT INTO build.parquet_files SELECT * FROM _manifest_rows")
+    con.unregister("_manifest_rows")
+    con.execute("COMMENT ON TABLE build.parquet_files IS 'The Parquet files (and their fingerprints) this database "
+                "holds the rows of: a later publish copies the file and reloads only what changed.'")
+
+
+def _run_view_files(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> None:
+    """The non-DDL SQL files (views, aggregates computed at publish) and the views' column comments."""
+    con.execute("CREATE OR REPLACE TABLE dateline_meta AS SELECT ? AS schema_version, now() AS built_at", [SCHEMA_VERSION])
+    con.execute("SET preserve_insertion_order = true")  # views and derived tables keep their ORDER BY
+    for f in _sql_files(sql_dir):
+        if not f.name.startswith("0"):
+            con.execute(f.read_text())
+    for view, table in DB_TABLE_NAMES.items():
+        _copy_column_comments(con, table, view)
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {name: con.execute(f"SELECT count(*) FROM {DB_TABLE_NAMES.get(name, name)}").fetchone()[0]
+            for name in TABLES}
 
 
 def build_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[str, int]:
     """Build a self-contained DuckDB file at ``db_path`` from the Parquet tables and ``sql/``.
 
     The ``sql/*.sql`` files run in name order: DDL first (tables with column
-    comments), then the Parquet rows are loaded into the tables, then the
-    remaining files (views). Returns the row count of each table.
+    comments), then the Parquet rows are loaded into the tables (a bounded batch of
+    files at a time), then the remaining files (views). The files loaded and their
+    fingerprints are recorded (``build.parquet_files``) for ``update_duckdb``.
+    Returns the row count of each table.
     """
-    files = _sql_files(sql_dir)
-    ddl = [f for f in files if f.name.startswith("0")]
-    rest = [f for f in files if not f.name.startswith("0")]
-    counts: dict[str, int] = {}
     con = duckdb.connect(str(db_path), config=bounded_duckdb_config())
     try:
-        for f in ddl:
-            con.execute(f.read_text())
+        for f in _sql_files(sql_dir):
+            if f.name.startswith("0"):
+                con.execute(f.read_text())
+        listing = {name: file_fingerprints(warehouse, name) for name in TABLES}
         for name in TABLES:
-            paths = duckdb_paths(con, warehouse, table_files(warehouse, name))
-            db_table = DB_TABLE_NAMES.get(name, name)
-            if paths:
-                con.execute(
-                    f"INSERT INTO {db_table} BY NAME SELECT * EXCLUDE (year) FROM read_parquet(?, hive_partitioning = true, union_by_name = true)"
-                    if name in YEAR_PARTITIONED
-                    else f"INSERT INTO {db_table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)",
-                    [paths],
-                )
-            counts[name] = con.execute(f"SELECT count(*) FROM {db_table}").fetchone()[0]
-        con.execute("CREATE OR REPLACE TABLE dateline_meta AS SELECT ? AS schema_version, now() AS built_at", [SCHEMA_VERSION])
-        con.execute("SET preserve_insertion_order = true")  # views and derived tables keep their ORDER BY
-        for f in rest:
-            con.execute(f.read_text())
-        for view, table in DB_TABLE_NAMES.items():
-            _copy_column_comments(con, table, view)
+            load_parquet(con, warehouse, DB_TABLE_NAMES.get(name, name), listing[name], listing[name])
+        _write_manifest(con, sql_dir, listing)
+        _run_view_files(con, sql_dir)
         con.execute("CHECKPOINT")
+        return _counts(con)
     finally:
         con.close()
-    return counts
+
+
+def update_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[str, int] | None:
+    """Bring the database at ``db_path`` (a copy of an earlier ``build_duckdb``) up to date with the Parquet
+    tables: the rows of every partition (or timeline year, or article_duplicates) whose files changed are
+    deleted and reloaded from its current files, then the views and the aggregates computed at publish are
+    rebuilt. Gives the rows ``build_duckdb`` would. Returns the row counts, or ``None`` (nothing written) when
+    the file was built from other SQL, schema or loader and must be built afresh."""
+    con = duckdb.connect(str(db_path), config=bounded_duckdb_config())
+    try:
+        signature, old = read_manifest(con)
+        if signature != build_signature(sql_dir):
+            return None
+        listing = {name: file_fingerprints(warehouse, name) for name in TABLES}
+        for name in TABLES:
+            units = changed_units(name, old.get(name, {}), listing[name])
+            if not units:
+                continue
+            relation = DB_TABLE_NAMES.get(name, name)
+            con.execute(f"DELETE FROM {relation} WHERE {unit_predicate(name, units, con, relation)}")
+            load_parquet(con, warehouse, relation, [p for p in listing[name] if unit_of(name, p) in units], listing[name])
+        for (view,) in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal"
+        ).fetchall():
+            con.execute(f'DROP VIEW IF EXISTS "{view}"')
+        con.execute("DROP SCHEMA IF EXISTS agg CASCADE")
+        _write_manifest(con, sql_dir, listing)
+        _run_view_files(con, sql_dir)
+        con.execute("CHECKPOINT")
+        return _counts(con)
+    finally:
+        con.close()
 
 
 def _copy_column_comments(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
@@ -269,7 +476,7 @@ def _copy_column_comments(con: duckdb.DuckDBPyConnection, source: str, target: s
 
 
 def publish_duckdb(
-    warehouse: Warehouse, sql_dir: Path, db_dir: Path | None = None
+    warehouse: Warehouse, sql_dir: Path, db_dir: Path | None = None, incremental: bool = True
 ) -> tuple[Path, dict[str, int]]:
     """Build the database beside the published one, then rename it into place.
 
@@ -277,6 +484,10 @@ def publish_duckdb(
     file whole. Never opens the published file for writing, so an analyst's open
     connection can never block or break a run. ``db_dir`` (default: the warehouse,
     which must then be local) is the local folder the database is published in.
+
+    With ``incremental`` (the default) the published file is copied and only the
+    partitions whose Parquet files changed since it was built are reloaded
+    (``update_duckdb``); a file built by other SQL or code is rebuilt from scratch.
     """
     if db_dir is None:
         if not is_local(warehouse):
@@ -287,7 +498,18 @@ def publish_duckdb(
     final = db_dir / DB_FILENAME
     tmp = db_dir / f".{DB_FILENAME}.{uuid.uuid4().hex[:8]}.tmp"
     try:
-        counts = build_duckdb(warehouse, sql_dir, tmp)
+        counts = None
+        if incremental and final.exists():
+            try:
+                shutil.copyfile(final, tmp)
+                counts = update_duckdb(warehouse, sql_dir, tmp)
+            except duckdb.Error:
+                counts = None  # an unreadable or foreign file: build afresh
+            if counts is None:
+                for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                    leftover.unlink(missing_ok=True)
+        if counts is None:
+            counts = build_duckdb(warehouse, sql_dir, tmp)
         os.replace(tmp, final)
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
