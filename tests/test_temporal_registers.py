@@ -164,6 +164,11 @@ HISTORY_IN_NEWS: list[Row] = [
 ]
 
 NEWS_EDGE: list[Row] = [
+    # a date inside a quotation takes the quotation's tense, not the reporting verb's
+    ('"We will win on Friday," he said.', D, "Friday", "2017-08-11", "DATE", None),
+    ("\u201cWe will meet Friday,\u201d she said Monday.", D, "Friday", "2017-08-11", "DATE", None),
+    ("\u201cWe will meet Friday,\u201d she said Monday.", D, "Monday", "2017-08-07", "DATE", None),
+    ('"We lost," he said on Friday.', D, "Friday", "2017-08-04", "DATE", None),
     ("Prices rose from March to May 2016.", D, "March", "2016-03", "DATE", None),
     ("Talks ran between December and February 2016.", D, "December", "2015-12", "DATE", None),
     ("The show runs March 4 through June 6, 2016.", D, "March 4", "2016-03-04", "DATE", None),

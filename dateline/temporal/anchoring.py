@@ -68,6 +68,23 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
+_QUOTE = re.compile(r"``|''|[\"\u201c\u201d]")
+
+
+def _quoted(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Quoted stretches of ``text[lo:hi]`` (marks paired in order; an unclosed quote runs to ``hi``)."""
+    marks = [m for m in _QUOTE.finditer(text, lo, hi)]
+    out: list[tuple[int, int]] = []
+    for k in range(0, len(marks), 2):
+        a = marks[k].end()
+        b = marks[k + 1].start() if k + 1 < len(marks) else hi
+        if marks[k].group() in ("\u201d", "''") and k + 1 >= len(marks):
+            out.append((lo, marks[k].start()))  # the sentence starts inside a quote opened earlier
+            continue
+        out.append((a, b))
+    return out
+
+
 _FUTURE_WEIGHT = 0.5  # a future cue at distance d competes like a past cue at d/2
 
 
@@ -81,9 +98,15 @@ def tense_at(text: str, start: int, end: int) -> str | None:
     held") reads future.
     """
     lo, hi = _sentence(text, start, end)
+    quotes = _quoted(text, lo, hi)
+    inside = next(((a, b) for a, b in quotes if a <= start and end <= b), None)
+    if inside is not None:  # a date inside a quotation takes the quotation's tense, not "..., he said"
+        lo, hi = inside
+        quotes = []
     cues = _cues()
     best: tuple[float, str] | None = None
-    words = [(m.group().lower().replace("\u2019", "'"), m) for m in _WORD.finditer(text, lo, hi)]
+    words = [(m.group().lower().replace("\u2019", "'"), m) for m in _WORD.finditer(text, lo, hi)
+             if not any(a <= m.start() < b for a, b in quotes)]
     prev = ""
     last_future = -10  # token index of the last future cue: "will be held" is future, not past
     last_had = -10  # token index of the last "had": "had been due to expire" is past
