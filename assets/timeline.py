@@ -37,7 +37,7 @@ PREVIEW_ROWS = 10
 def article_duplicates(context: AssetExecutionContext, dateline: DatelineConfig) -> MaterializeResult:
     # Phase 2 only: the MinHash signatures were computed per file by raw_articles (signatures/);
     # texts are read back just for candidate pairs.
-    stats = partitions.dedupe_warehouse(dateline.warehouse, dateline.workers)
+    stats = partitions.dedupe_warehouse(dateline.warehouse, dateline.workers, dateline.state_folder)
     return MaterializeResult(
         metadata={
             "dagster/row_count": stats["articles"],
@@ -45,6 +45,7 @@ def article_duplicates(context: AssetExecutionContext, dateline: DatelineConfig)
             "exact_duplicates": stats["exact_duplicates"],
             "near_duplicates": stats["near_duplicates"],
             "signatures_recomputed": stats.get("signatures_recomputed", 0),
+            "mode": stats["mode"],
             "seconds": round(stats.get("seconds", 0.0), 3),
         }
     )

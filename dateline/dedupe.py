@@ -256,34 +256,60 @@ def _band_key(sig: np.ndarray, b: int) -> np.ndarray:
     return key
 
 
-def _band_codes(sig: np.ndarray, b: int) -> np.ndarray:
-    """Pairs ``(i, j)``, ``i < j``, sharing band ``b``'s key, as codes ``i * n + j`` (with repeats)."""
+def id_order(ids: Iterable[str]) -> np.ndarray:
+    """A stable 64-bit hash of each id: where an article sorts inside an LSH bucket (with the band's own
+    permutation, ``_tiebreak``). Depends on the id alone, so a bucket's order, hence its window pairs, is a
+    function of its members (an incremental run can recompute one bucket without the rest)."""
+    return np.array([int.from_bytes(hashlib.blake2b(i.encode(), digest_size=8).digest(), "little") for i in ids],
+                    dtype=np.uint64)
+
+
+def _tiebreak(order: np.ndarray, b: int) -> np.ndarray:
+    return _mix(order * _PERM_A[b] + _PERM_B[b])
+
+
+def _band_codes(sig: np.ndarray, b: int, order: np.ndarray) -> np.ndarray:
+    """Pairs ``(i, j)``, ``i < j``, sharing band ``b``'s key, as codes ``i * n + j`` (with repeats): each row is
+    paired with the next ``LSH_WINDOW`` rows of its bucket, the bucket sorted by ``_tiebreak`` of ``order``
+    (then by row)."""
     n = len(sig)
-    idx = np.arange(n, dtype=np.int64)
     key = _band_key(sig, b)
-    tiebreak = (idx.astype(np.uint64) * _PERM_A[b] + _PERM_B[b]) >> np.uint64(1)
-    order = np.lexsort((tiebreak, key))
-    skey = key[order]
+    srt = np.lexsort((_tiebreak(order, b), key))
+    skey = key[srt]
     found = []
     for d in range(1, min(LSH_WINDOW, n - 1) + 1):
         same = skey[d:] == skey[:-d]
         if not same.any():
             break
-        a, c = order[:-d][same], order[d:][same]
+        a, c = srt[:-d][same], srt[d:][same]
         found.append(np.minimum(a, c) * n + np.maximum(a, c))
     return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+
+
+def band_keys(sig: np.ndarray) -> np.ndarray:
+    """``(len(sig), LSH_BANDS)`` uint64: each row's key in every band."""
+    return np.stack([_band_key(sig, b) for b in range(LSH_BANDS)], axis=1) if len(sig) else np.empty(
+        (0, LSH_BANDS), dtype=np.uint64)
+
+
+def bucket_pairs(members: Sequence[str], order: np.ndarray, b: int) -> set[tuple[str, str]]:
+    """The pairs one LSH bucket of band ``b`` contributes (as ``_band_codes``): ``members`` (ids, in id order)
+    sorted by their band-``b`` tiebreak, each paired with the next ``LSH_WINDOW``; pairs as ``(smaller, larger)`` id."""
+    srt = np.lexsort((_tiebreak(order, b),)) if len(members) else np.empty(0, dtype=np.int64)
+    seq = [members[i] for i in srt.tolist()]
+    return {(a, c) if a < c else (c, a) for k, a in enumerate(seq) for c in seq[k + 1 : k + 1 + LSH_WINDOW]}
+
+
+def screen_pairs(sig_a: np.ndarray, sig_b: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
+    """Which candidate pairs survive the signature screen (see ``candidate_pairs``)."""
+    ok = (size_a > 0) & (size_b > 0)
+    est = (sig_a == sig_b).mean(axis=1) if len(sig_a) else np.zeros(0)
+    return ok & (est >= _min_jaccard(size_a, size_b) - SCREEN_MARGIN)
 
 
 def _unique_sorted(codes: np.ndarray) -> np.ndarray:
     codes = np.sort(codes)
     return codes[np.concatenate([[True], codes[1:] != codes[:-1]])] if len(codes) else codes
-
-
-def _candidate_pairs(sig: np.ndarray) -> np.ndarray:
-    """Index pairs ``(i, j)``, ``i < j``, that share a band of their signatures (sorted, unique)."""
-    n = len(sig)
-    codes = _unique_sorted(np.concatenate([_band_codes(sig, b) for b in range(LSH_BANDS)])) if n > 1 else []
-    return np.stack([codes // n, codes % n], axis=1) if len(codes) else np.empty((0, 2), dtype=np.int64)
 
 
 def _min_jaccard(sa: np.ndarray, sb: np.ndarray) -> np.ndarray:
@@ -388,9 +414,9 @@ def exact_groups(article_ids: Sequence[str], content_hashes: Sequence[str]) -> t
     return rep, np.array(reps, dtype=np.int64)
 
 
-def candidate_pairs(sig: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Pairs of rows of ``sig`` (representatives in id order) worth the exact test: LSH band
-    collisions whose MinHash estimate of Jaccard could still pass it. ``(k, 2)``, ``i < j``, sorted.
+def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Pairs of rows of ``sig`` (representatives in id order, ``order`` their ``id_order``) worth the exact
+    test: LSH band collisions whose MinHash estimate of Jaccard could still pass it. ``(k, 2)``, ``i < j``, sorted.
 
     The band collisions of a large collection far outnumber the pairs that pass the screen, so they
     are screened a few bands at a time (at most ``_SCREEN_CODES`` pairs in memory), not all at once."""
@@ -401,19 +427,18 @@ def candidate_pairs(sig: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     pending: list[np.ndarray] = []
     size = 0
     for b in range(LSH_BANDS):
-        pending.append(_band_codes(sig, b))
+        pending.append(_band_codes(sig, b, order))
         size += len(pending[-1])
         if size < _SCREEN_CODES and b < LSH_BANDS - 1:
             continue
         codes = _unique_sorted(np.concatenate(pending))
         pending, size = [], 0
         i, j = codes // n, codes % n
-        ok = (sizes[i] > 0) & (sizes[j] > 0)
-        codes, i, j = codes[ok], i[ok], j[ok]
-        est = np.empty(len(codes))
+        keep = np.empty(len(codes), dtype=bool)
         for lo in range(0, len(codes), 1 << 16):  # bounded temporaries: (block, NUM_PERM) booleans
-            est[lo : lo + (1 << 16)] = (sig[i[lo : lo + (1 << 16)]] == sig[j[lo : lo + (1 << 16)]]).mean(axis=1)
-        kept.append(codes[est >= _min_jaccard(sizes[i], sizes[j]) - SCREEN_MARGIN])
+            a, c = i[lo : lo + (1 << 16)], j[lo : lo + (1 << 16)]
+            keep[lo : lo + (1 << 16)] = screen_pairs(sig[a], sig[c], sizes[a], sizes[c])
+        kept.append(codes[keep])
     codes = _unique_sorted(np.concatenate(kept))
     return np.stack([codes // n, codes % n], axis=1)
 
@@ -427,6 +452,7 @@ def cluster_articles(
     rank: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     rep_signatures: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
     shingle_sets: ShingleSets,
+    edges: list[tuple[int, int]] | None = None,
 ) -> tuple[np.ndarray, list[str | None], np.ndarray]:
     """Phase 2: the duplicate clusters of a whole collection.
 
@@ -437,12 +463,13 @@ def cluster_articles(
     step, so a caller can read their texts from storage in one pass).
 
     Returns ``(canonical, method, similarity)`` per article: the index of its canonical article,
-    ``None``/``"exact"``/``"near"``, and the Jaccard similarity to the canonical copy.
+    ``None``/``"exact"``/``"near"``, and the Jaccard similarity to the canonical copy. The pairs of
+    representatives that passed the exact test are appended to ``edges`` when given.
     """
     n = len(article_ids)
     rep, reps = exact_groups(article_ids, content_hashes)
     sig, sizes = rep_signatures(reps)
-    pairs = candidate_pairs(sig, sizes)
+    pairs = candidate_pairs(sig, sizes, id_order(article_ids[r] for r in reps.tolist()))
     del sig
     # Exact test on the candidates' shingle sets (of their representatives' own texts).
     uf: dict[int, int] = {}
@@ -459,6 +486,8 @@ def cluster_articles(
         sets = shingle_sets(np.unique(block).tolist())
         for i, j in block.tolist():
             if _similarity(sets[i], sets[j]) is not None:
+                if edges is not None:
+                    edges.append((i, j))
                 a, b = find(i), find(j)
                 if a != b:
                     uf[max(a, b)] = min(a, b)

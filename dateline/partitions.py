@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dateline import dedupe, pipeline, schemas, storage
+from dateline import pipeline, schemas, storage
 from dateline.ingest.paths import relative_source_path, walk_inbox
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,8 @@ def merge_stats(stats: Sequence[dict]) -> dict[str, Any]:
 # --- incremental runs: which partitions are up to date --------------------------------------------
 
 # Modules whose code does not change what the per-file stages write.
-_VERSION_EXCLUDED = {"cli.py", "query.py", "report.py", "quality.py", "timeml.py", "partitions.py", "storage.py"}
+_VERSION_EXCLUDED = {"cli.py", "query.py", "report.py", "quality.py", "timeml.py", "partitions.py", "storage.py",
+                     "state.py", "warehouse_dedupe.py", "warehouse_timeline.py"}
 # A file modified this close to (or after) the moment it was read may have changed within the
 # filesystem's mtime granularity: its bytes are compared (as git does for "racily clean" entries).
 RACY_NS = 2_000_000_000
@@ -294,115 +295,18 @@ def _leaf(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
+def dedupe_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path | None = None) -> dict[str, Any]:
+    """Article dedupe over the whole warehouse (see ``dateline.warehouse_dedupe``)."""
+    from dateline import warehouse_dedupe
+
+    return warehouse_dedupe.dedupe_warehouse(warehouse, workers, state_dir)
+
+
 def refresh_signatures(warehouse: str, workers: int = 0) -> dict[str, int]:
-    """Make the ``signatures`` table match the ``articles`` table file by file: signatures of articles
-    files written without them (or out of step with them) are recomputed, those of removed files dropped."""
-    fs, _ = storage._fs(warehouse)
-    articles = {_leaf(p): p for p in storage.table_files(warehouse, "articles")}
-    sigs = {_leaf(p): p for p in storage.table_files(warehouse, "signatures")}
-    for name, path in sigs.items():
-        if name not in articles:
-            fs.rm(path)
-    redo = []
-    for name, path in articles.items():
-        ids = storage.read_file_columns(warehouse, path, "articles", ["article_id", "partition_key"])
-        if name in sigs:
-            have = storage.read_file_columns(warehouse, sigs[name], "signatures", ["article_id"]).column("article_id")
-            if have.equals(ids.column("article_id")):
-                continue
-        if ids.num_rows:
-            redo.append((warehouse, ids.column("partition_key")[0].as_py()))
-    map_partitions(signatures_partition, redo, workers if len(redo) > 1 else 1)
-    # Manifests of partitions that have neither articles nor quarantine rows any more (file removed).
-    kept = set(articles) | {_leaf(p) for p in storage.table_files(warehouse, "quarantine")}
-    for path in storage.table_files(warehouse, "ingest_manifest"):
-        if _leaf(path) not in kept:
-            fs.rm(path)
-    return {"signature_files": len(articles), "signatures_recomputed": len(redo)}
+    """Make the ``signatures`` table match the ``articles`` table (see ``dateline.warehouse_dedupe``)."""
+    from dateline import warehouse_dedupe
 
-
-def dedupe_warehouse(warehouse: str, workers: int = 0) -> dict[str, Any]:
-    """Article dedupe over the whole warehouse from the compact ``signatures`` table (phase 2 of
-    ``dedupe.find_duplicate_articles``): texts are read back only for candidate pairs, file by file.
-    Writes ``article_duplicates``; returns counts."""
-    started = time.perf_counter()
-    refreshed = refresh_signatures(warehouse, workers)
-    files = storage.table_files(warehouse, "signatures")
-    article_files = {_leaf(p): p for p in storage.table_files(warehouse, "articles")}
-    ids: list[str] = []
-    hashes: list[str] = []
-    meta = []
-    file_of: list[np.ndarray] = []
-    row_of: list[np.ndarray] = []
-    for f, path in enumerate(files):
-        t = storage.read_file_columns(warehouse, path, "signatures", _SIG_META)
-        ids.extend(t.column("article_id").to_pylist())
-        hashes.extend(t.column("content_hash").to_pylist())
-        meta.append(t.select(["shingle_count", "has_published_at", "has_url", "has_title", "text_length"]))
-        file_of.append(np.full(t.num_rows, f, dtype=np.int32))
-        row_of.append(np.arange(t.num_rows, dtype=np.int32))
-    n = len(ids)
-    if n == 0:
-        storage.replace_table(warehouse, "article_duplicates", schemas.ARTICLE_DUPLICATES.empty_table())
-        return {"articles": 0, "canonical_articles": 0, "exact_duplicates": 0, "near_duplicates": 0, **refreshed}
-    m = pa.concat_tables(meta)
-    fidx, ridx = np.concatenate(file_of), np.concatenate(row_of)
-    counts = m.column("shingle_count").to_numpy()
-    rank = (
-        ~m.column("has_published_at").to_numpy(zero_copy_only=False),
-        ~m.column("has_url").to_numpy(zero_copy_only=False),
-        ~m.column("has_title").to_numpy(zero_copy_only=False),
-        m.column("text_length").to_numpy().astype(np.int64),
-    )
-    del meta, m
-
-    def rep_signatures(reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        sig = np.empty((len(reps), dedupe.NUM_PERM), dtype=np.uint32)
-        for f in np.unique(fidx[reps]).tolist():
-            at = np.flatnonzero(fidx[reps] == f)
-            col = storage.read_file_columns(warehouse, files[f], "signatures", ["signature"]).column("signature")
-            arr = col.combine_chunks()
-            # The raw child buffer (NULL signatures occupy slots too); only representatives' rows are taken.
-            child = arr.values
-            flat = np.frombuffer(child.buffers()[1], dtype=np.uint32)[child.offset : child.offset + len(child)]
-            values = flat.reshape(-1, dedupe.NUM_PERM)[arr.offset : arr.offset + len(arr)]
-            sig[at] = values[ridx[reps[at]]]
-        sizes = counts[reps].astype(np.int64)
-        if (sizes < 0).any():
-            raise RuntimeError("signatures table out of step with articles: a representative has no signature")
-        return sig, sizes
-
-    def shingle_sets(indices: Sequence[int]) -> dict[int, np.ndarray]:
-        idx = np.asarray(indices, dtype=np.int64)
-        out: dict[int, np.ndarray] = {}
-        for f in np.unique(fidx[idx]).tolist():
-            mine = idx[fidx[idx] == f]
-            t = storage.read_file_columns(warehouse, article_files[_leaf(files[f])], "articles", ["article_id", "text"])
-            rows = ridx[mine]
-            picked = t.take(pa.array(rows))
-            assert picked.column("article_id").to_pylist() == [ids[i] for i in mine.tolist()]
-            out.update(zip(mine.tolist(), dedupe.shingle_hash_sets(picked.column("text").to_pylist()), strict=True))
-        return out
-
-    canonical, method, similarity = dedupe.cluster_articles(ids, hashes, rank, rep_signatures, shingle_sets)
-    id_arr = pa.array(ids, type=pa.string())
-    order = pc.sort_indices(id_arr)
-    is_dup = canonical != np.arange(n)
-    canon_ids = id_arr.take(pa.array(canonical))
-    table = pa.Table.from_arrays(
-        [id_arr, canon_ids, pc.if_else(pa.array(is_dup), canon_ids, pa.nulls(n, pa.string())),
-         pa.array(method, type=pa.string()), pa.array(np.where(is_dup, similarity, 1.0), type=pa.float32())],
-        schema=schemas.ARTICLE_DUPLICATES,
-    ).take(order)
-    storage.replace_table(warehouse, "article_duplicates", table)
-    return {
-        "articles": n,
-        "canonical_articles": int(n - is_dup.sum()),
-        "exact_duplicates": sum(x == "exact" for x in method),
-        "near_duplicates": sum(x == "near" for x in method),
-        **refreshed,
-        "seconds": time.perf_counter() - started,
-    }
+    return warehouse_dedupe.refresh_signatures(warehouse, workers)
 
 
 _canonical_cache: dict[tuple, pa.Array] = {}

@@ -55,6 +55,11 @@ class DatelineConfig(ConfigurableResource):
         return Path(self.db_dir or self.warehouse_dir)
 
     @property
+    def state_folder(self) -> Path:
+        """Local working state of the incremental whole-warehouse steps (a cache: safe to delete)."""
+        return self.db_folder / "state"
+
+    @property
     def sql(self) -> Path:
         return Path(self.sql_dir)
 

@@ -5,15 +5,17 @@ run from scratch gives."""
 from __future__ import annotations
 
 import json
+import random
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pytest
 
-from dateline import quality, schemas, storage
+from dateline import dedupe, partitions, pipeline, quality, schemas, storage
+from dateline.dedupe import find_duplicate_articles
 
 REPO = Path(__file__).resolve().parents[1]
 SQL_DIR = REPO / "sql"
@@ -173,3 +175,86 @@ def test_incremental_runs_equal_a_run_from_scratch(tmp_path: Path) -> None:
         report = run_pipeline(inbox, wh)
         fresh = run_pipeline(inbox, tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}")
         assert db_snapshot(report.db_path) == db_snapshot(fresh.db_path)
+
+
+# --- article dedupe ---------------------------------------------------------------------------------------
+
+WORDS = ("market bank rate minister talks storm river court police union strike vote budget oil port "
+         "election troops summit ceasefire harvest flood bridge airline profit shares").split()
+
+
+def _family_articles(seed: int) -> list[dict]:
+    """Families of near-copies (each drops one sentence of a shared text: LSH buckets of many
+    representatives), exact copies whose ids sort first (they take over as representative), loners."""
+    rng = random.Random(seed)
+    rows = []
+    for f in range(5):
+        words = [rng.choice(WORDS) for _ in range(200)]
+        sentences = [" ".join(words[j : j + 10]) for j in range(0, 200, 10)]
+        for v in range(7):
+            drop = rng.randrange(len(sentences))
+            text = ". ".join(s for k, s in enumerate(sentences) if k != drop) + "."
+            rows.append(dict(article_id=f"f{f}v{v}", text=text, url=f"https://x.example/{f}/{v}" if v % 2 else None,
+                             title="T" if v % 3 else None,
+                             published_at=datetime(2024, 1, 1, tzinfo=UTC) if (f + v) % 4 == 0 else None))
+            if v % 3 == 0:  # an exact copy (other case) with a smaller id
+                rows.append({**rows[-1], "article_id": f"e{f}v{v}", "text": text.upper(), "url": "https://e.example",
+                             "title": "E", "published_at": datetime(2023, 1, 1, tzinfo=UTC)})
+    for i in range(12):
+        rows.append(dict(article_id=f"z{i:02d}", text=" ".join(rng.choice(WORDS) for _ in range(80)) + ".",
+                         url=None, title=None, published_at=None))
+    return rows
+
+
+def _write_articles(wh: str, key: str, rows: list[dict]) -> None:
+    table = pa.Table.from_pylist([{**r, "partition_key": key, "source_path": key, "record_index": i,
+                                   "source_format": "jsonl", "content_hash": ""} for i, r in enumerate(rows)],
+                                 schema=schemas.ARTICLES)
+    storage.write_partition(wh, "articles", key, table)
+    storage.write_working_partition(wh, "signatures", key, pipeline.article_signatures(table))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_incremental_dedupe_equals_from_scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    monkeypatch.setattr(dedupe, "LSH_WINDOW", 2)  # buckets of more than 3 representatives are windowed
+    rng = random.Random(seed)
+    pool = _family_articles(seed)
+    rng.shuffle(pool)
+    wh, state_dir = str(tmp_path / "wh"), tmp_path / "state"
+    parts: dict[str, list[dict]] = {f"p{k}": pool[k * 12 : (k + 1) * 12] for k in range(4)}
+    spare = pool[48:]
+    for key, rows in parts.items():
+        _write_articles(wh, key, rows)
+    seen = {"near_duplicates": 0, "exact_duplicates": 0}
+    for step in range(8):
+        if step:
+            op = rng.choice(["add", "remove", "rewrite", "rewrite"])
+            if op == "add" or len(parts) < 2:
+                take, spare = spare[:8], spare[8:]
+                parts[f"q{step}"] = take
+                _write_articles(wh, f"q{step}", take)
+            elif op == "remove":
+                key = rng.choice(sorted(parts))
+                spare += parts.pop(key)
+                for table in ("articles", "signatures"):
+                    storage.drop_partition(wh, table, key)
+            else:
+                key = rng.choice(sorted(parts))
+                rows = parts[key]
+                out = rng.sample(rows, k=min(len(rows), rng.randrange(1, 5)))
+                take, spare = spare[:4], spare[4:] + out
+                parts[key] = [r for r in rows if r not in out] + take
+                _write_articles(wh, key, parts[key])
+        stats = partitions.dedupe_warehouse(wh, state_dir=state_dir)
+        assert stats["mode"] == ("incremental" if step else "full")
+        got = storage.read_table(wh, "article_duplicates")
+        fresh = str(tmp_path / f"fresh{step}")
+        shutil.copytree(Path(wh) / "parquet", Path(fresh) / "parquet")
+        partitions.dedupe_warehouse(fresh)
+        assert got.equals(storage.read_table(fresh, "article_duplicates")), f"step {step}"
+        current = [r for rows in parts.values() for r in rows]
+        expected = pa.Table.from_pylist(find_duplicate_articles(current), schema=schemas.ARTICLE_DUPLICATES)
+        assert got.equals(expected), f"step {step}"
+        assert stats["articles"] == len(current)
+        seen = {k: v + stats[k] for k, v in seen.items()}
+    assert seen["near_duplicates"] > 0 and seen["exact_duplicates"] > 0

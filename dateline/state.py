@@ -1,0 +1,119 @@
+"""Working state of the incremental whole-warehouse steps: one local DuckDB file per step.
+
+A step that keeps state (article dedupe, the timeline) records in it what its last
+complete run read (the fingerprints of its input files), what it wrote (the
+fingerprints of its output files) and what it needs to redo only the part of its
+work a change touches (e.g. the LSH buckets and the pairs that passed). The state
+is a cache, never a source of truth: it is used only when it was written by the
+same code and the outputs it describes are still exactly the files on disk;
+otherwise the step recomputes everything from the Parquet tables and writes it
+afresh. Deleting the state folder is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from dateline import storage
+
+STATE_FORMAT = 1
+
+
+def code_signature(*files: str | Path) -> str:
+    """Hash of the source files whose code decides a step's outputs (and of the DuckDB version)."""
+    h = hashlib.sha1(f"{STATE_FORMAT}:{duckdb.__version__}".encode())
+    for f in files:
+        h.update(Path(f).read_bytes())
+    return h.hexdigest()[:16]
+
+
+class StepState:
+    """The state database of one step. ``valid`` is true when it describes the current outputs."""
+
+    def __init__(self, state_dir: str | Path, name: str, signature: str) -> None:
+        Path(state_dir).mkdir(parents=True, exist_ok=True)
+        self.path = Path(state_dir) / f"{name}.duckdb"
+        self.signature = signature
+        try:
+            self.con = duckdb.connect(str(self.path), config=storage.bounded_duckdb_config())
+        except duckdb.Error:  # unreadable: start over
+            self.path.unlink(missing_ok=True)
+            self.con = duckdb.connect(str(self.path), config=storage.bounded_duckdb_config())
+        self.meta = self._read_meta()
+
+    def _read_meta(self) -> dict[str, str]:
+        try:
+            return dict(self.con.execute("SELECT key, value FROM meta").fetchall())
+        except duckdb.Error:
+            return {}
+
+    def valid_for(self, outputs: dict) -> bool:
+        """Written by this code, complete, and its recorded outputs are the files on disk now."""
+        return (self.meta.get("signature") == self.signature and self.meta.get("complete") == "1"
+                and self.meta.get("outputs") == json.dumps(outputs, sort_keys=True))
+
+    def begin(self) -> None:
+        """Mark the state incomplete until ``commit``: a run that dies half-way leaves it unusable."""
+        self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR)")
+        self._set({"complete": "0"})
+
+    def reset(self, ddl: Iterable[str]) -> None:
+        """Drop every table and create the step's tables afresh (``ddl``), marked incomplete."""
+        for (name,) in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT internal"
+        ).fetchall():
+            self.con.execute(f'DROP TABLE "{name}"')
+        self.meta = {}
+        self.begin()
+        for statement in ddl:
+            self.con.execute(statement)
+
+    def commit(self, outputs: dict, **extra: str) -> None:
+        self._set({"signature": self.signature, "outputs": json.dumps(outputs, sort_keys=True), **extra,
+                   "complete": "1"})
+        self.con.execute("CHECKPOINT")
+
+    def _set(self, values: dict[str, str]) -> None:
+        self.con.execute("DELETE FROM meta WHERE key IN (SELECT unnest(?))", [list(values)])
+        self.con.executemany("INSERT INTO meta VALUES (?, ?)", list(values.items()))
+        self.meta.update(values)
+
+    def insert(self, table: str, rows: pa.Table) -> None:
+        """Append Arrow rows to a state table (by column name)."""
+        if rows.num_rows:
+            self.con.register("_rows", rows)
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
+            self.con.unregister("_rows")
+
+    def files(self, table: str) -> dict[str, str]:
+        """The fingerprints of ``table``'s files the last complete run read."""
+        return dict(self.con.execute("SELECT path, fingerprint FROM files WHERE table_name = ?", [table]).fetchall())
+
+    def set_files(self, listings: dict[str, dict[str, str]]) -> None:
+        self.con.execute("DELETE FROM files")
+        self.insert("files", pa.table({
+            "table_name": [t for t, files in listings.items() for _ in files],
+            "path": [p for files in listings.values() for p in files],
+            "fingerprint": [fp for files in listings.values() for fp in files.values()],
+        }))
+
+    def close(self) -> None:
+        self.con.close()
+
+
+FILES_DDL = "CREATE TABLE files (table_name VARCHAR, path VARCHAR, fingerprint VARCHAR)"
+
+
+def leaf(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def changed_leaves(old: dict[str, str], new: dict[str, str]) -> set[str]:
+    """File names (partition file keys) with a file added, removed or rewritten between two listings."""
+    return {leaf(p) for p in old.keys() | new.keys() if old.get(p) != new.get(p)}

@@ -1,0 +1,572 @@
+"""Article dedupe over the whole warehouse (phase 2 of ``dedupe.find_duplicate_articles``), from scratch or
+incrementally.
+
+From scratch, every article's compact figures are read from the ``signatures`` working table, the
+representatives of each content hash are banded (LSH), screened and verified, and the texts are read back
+only for candidate pairs. With a state folder, the run also records what it found (``dateline.state``): the
+LSH bucket keys of every representative, the pairs that passed the exact test, and each article's component.
+A later run then redoes only what the changed partitions touch:
+
+* the content-hash groups of the removed and added articles (their representative may change);
+* the LSH buckets holding a representative that left or arrived: their window pairs are recomputed
+  (a bucket's order depends on its members alone, ``dedupe.id_order``), new pairs are screened and verified,
+  passed pairs that dropped out of every window are forgotten;
+* the components (clusters) of every article whose group, representative or pairs changed: components are
+  recomputed from the recorded and new pairs, and their canonical copy, method and similarity re-derived.
+
+Every other row of ``article_duplicates`` is kept as it was. The result is the table a from-scratch run
+writes (tests compare both).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dateline import dedupe, partitions, schemas, storage
+from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, leaf
+
+_SIG_META = ["article_id", "content_hash", "shingle_count", "has_published_at", "has_url", "has_title",
+             "text_length", "partition_key"]
+
+STATE_DDL = [
+    FILES_DDL,
+    # One row per article: where its signature is, its metadata rank, its representative and component.
+    """CREATE TABLE arts (sid BIGINT, article_id VARCHAR, content_hash VARCHAR, leaf VARCHAR, row_idx INTEGER,
+       shingles INTEGER, no_date BOOLEAN, no_url BOOLEAN, no_title BOOLEAN, length BIGINT, rep BIGINT,
+       comp VARCHAR)""",
+    # One row per representative and band: the LSH bucket it is in.
+    "CREATE TABLE lsh (band UTINYINT, key UBIGINT, sid BIGINT)",
+    # Pairs of representatives that passed the exact test.
+    "CREATE TABLE edges (a BIGINT, b BIGINT)",
+]
+
+
+def _signature() -> str:
+    here = Path(__file__).resolve().parent
+    return code_signature(here / "warehouse_dedupe.py", here / "dedupe.py", here / "state.py")
+
+
+def _outputs(warehouse: str) -> dict:
+    return storage.file_fingerprints(warehouse, "article_duplicates")
+
+
+def refresh_signatures(warehouse: str, workers: int = 0, known: dict[str, dict[str, str]] | None = None
+                       ) -> dict[str, int]:
+    """Make the ``signatures`` table match the ``articles`` table file by file: signatures of articles
+    files written without them (or out of step with them) are recomputed, those of removed files dropped.
+    ``known``: the fingerprints (``articles``, ``signatures``) of files known to be in step; only the others
+    are compared."""
+    fs, _ = storage._fs(warehouse)
+    art_fp = storage.file_fingerprints(warehouse, "articles")
+    sig_fp = storage.file_fingerprints(warehouse, "signatures")
+    articles = {leaf(p): p for p in art_fp}
+    sigs = {leaf(p): p for p in sig_fp}
+    base = storage.parquet_root(warehouse)
+    for name, path in sigs.items():
+        if name not in articles:
+            fs.rm(f"{base}/{path}")
+    known_art, known_sig = (known or {}).get("articles", {}), (known or {}).get("signatures", {})
+    redo = []
+    for name, path in articles.items():
+        if name in sigs and known_art.get(path) == art_fp[path] and known_sig.get(sigs[name]) == sig_fp[sigs[name]]:
+            continue
+        ids = storage.read_file_columns(warehouse, f"{base}/{path}", "articles", ["article_id", "partition_key"])
+        if name in sigs:
+            have = storage.read_file_columns(warehouse, f"{base}/{sigs[name]}", "signatures", ["article_id"])
+            if have.column("article_id").equals(ids.column("article_id")):
+                continue
+        if ids.num_rows:
+            redo.append((warehouse, ids.column("partition_key")[0].as_py()))
+    partitions.map_partitions(partitions.signatures_partition, redo, workers if len(redo) > 1 else 1)
+    # Manifests of partitions that have neither articles nor quarantine rows any more (file removed).
+    kept = set(articles) | {leaf(p) for p in storage.file_fingerprints(warehouse, "quarantine")}
+    for path in storage.file_fingerprints(warehouse, "ingest_manifest"):
+        if leaf(path) not in kept:
+            fs.rm(f"{base}/{path}")
+    return {"signature_files": len(articles), "signatures_recomputed": len(redo)}
+
+
+def dedupe_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path | None = None) -> dict[str, Any]:
+    """Article dedupe over the whole warehouse; writes ``article_duplicates`` and returns counts.
+
+    With ``state_dir`` (a local folder), only the work the changed partitions touch is redone when the state
+    there describes the current ``article_duplicates`` (see the module docstring); the result is the same."""
+    started = time.perf_counter()
+    st = StepState(state_dir, "dedupe", _signature()) if state_dir is not None else None
+    try:
+        usable = st is not None and st.valid_for(_outputs(warehouse))
+        known = {t: st.files(t) for t in ("articles", "signatures")} if usable else None
+        refreshed = refresh_signatures(warehouse, workers, known)
+        listings = {t: storage.file_fingerprints(warehouse, t) for t in ("articles", "signatures")}
+        stats = None
+        if usable:
+            st.begin()
+            stats = _incremental(warehouse, st, listings)
+            if stats is not None:
+                stats["mode"] = "incremental"
+        if stats is None:
+            if st is not None:
+                st.reset(STATE_DDL)
+            stats = {**_full(warehouse, listings, st), "mode": "full"}
+        if st is not None:
+            st.set_files(listings)
+            st.commit(_outputs(warehouse))
+    finally:
+        if st is not None:
+            st.close()
+    return {**stats, **refreshed, "seconds": time.perf_counter() - started}
+
+
+def _counts(table: pa.Table) -> dict[str, int]:
+    method = table.column("method")
+    return {
+        "articles": table.num_rows,
+        "canonical_articles": table.num_rows - table.column("duplicate_of").null_count,
+        "exact_duplicates": pc.sum(pc.equal(method, "exact")).as_py() or 0,
+        "near_duplicates": pc.sum(pc.equal(method, "near")).as_py() or 0,
+    }
+
+
+def _rows_table(ids: Sequence[str], canon_ids: Sequence[str], is_dup: np.ndarray, method: Sequence[str | None],
+                similarity: np.ndarray) -> pa.Table:
+    n = len(ids)
+    id_arr = pa.array(ids, type=pa.string())
+    canon = pa.array(canon_ids, type=pa.string())
+    return pa.Table.from_arrays(
+        [id_arr, canon, pc.if_else(pa.array(is_dup, type=pa.bool_()), canon, pa.nulls(n, pa.string())),
+         pa.array(method, type=pa.string()), pa.array(np.where(is_dup, similarity, 1.0), type=pa.float32())],
+        schema=schemas.ARTICLE_DUPLICATES,
+    )
+
+
+def _sorted(table: pa.Table) -> pa.Table:
+    return table.take(pc.sort_indices(table.column("article_id")))
+
+
+# --- from scratch ---------------------------------------------------------------------------------------
+
+
+def _full(warehouse: str, listings: dict[str, dict[str, str]], st: StepState | None) -> dict[str, Any]:
+    base = storage.parquet_root(warehouse)
+    files = [f"{base}/{p}" for p in sorted(listings["signatures"])]
+    article_files = {leaf(p): f"{base}/{p}" for p in listings["articles"]}
+    ids: list[str] = []
+    hashes: list[str] = []
+    meta = []
+    file_of: list[np.ndarray] = []
+    row_of: list[np.ndarray] = []
+    for f, path in enumerate(files):
+        t = storage.read_file_columns(warehouse, path, "signatures", _SIG_META)
+        ids.extend(t.column("article_id").to_pylist())
+        hashes.extend(t.column("content_hash").to_pylist())
+        meta.append(t.select(["shingle_count", "has_published_at", "has_url", "has_title", "text_length"]))
+        file_of.append(np.full(t.num_rows, f, dtype=np.int32))
+        row_of.append(np.arange(t.num_rows, dtype=np.int32))
+    n = len(ids)
+    if n == 0:
+        table = schemas.ARTICLE_DUPLICATES.empty_table()
+        storage.replace_table(warehouse, "article_duplicates", table)
+        return _counts(table)
+    m = pa.concat_tables(meta)
+    fidx, ridx = np.concatenate(file_of), np.concatenate(row_of)
+    counts = m.column("shingle_count").to_numpy()
+    rank = (
+        ~m.column("has_published_at").to_numpy(zero_copy_only=False),
+        ~m.column("has_url").to_numpy(zero_copy_only=False),
+        ~m.column("has_title").to_numpy(zero_copy_only=False),
+        m.column("text_length").to_numpy().astype(np.int64),
+    )
+    del meta, m
+
+    def rep_signatures(reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        sig = _signatures_of(warehouse, files, fidx[reps], ridx[reps])
+        sizes = counts[reps].astype(np.int64)
+        if (sizes < 0).any():
+            raise RuntimeError("signatures table out of step with articles: a representative has no signature")
+        if st is not None:  # the LSH buckets of every representative, a band at a time
+            for b in range(dedupe.LSH_BANDS):
+                st.insert("lsh", pa.table({"band": pa.array(np.full(len(reps), b, dtype=np.uint8)),
+                                           "key": pa.array(dedupe._band_key(sig, b)), "sid": pa.array(reps)}))
+        return sig, sizes
+
+    def shingle_sets(indices: Sequence[int]) -> dict[int, np.ndarray]:
+        idx = np.asarray(indices, dtype=np.int64)
+        out: dict[int, np.ndarray] = {}
+        for f in np.unique(fidx[idx]).tolist():
+            mine = idx[fidx[idx] == f]
+            texts = _texts(warehouse, article_files[leaf(files[f])], ridx[mine], [ids[i] for i in mine.tolist()])
+            out.update(zip(mine.tolist(), dedupe.shingle_hash_sets(texts), strict=True))
+        return out
+
+    edges: list[tuple[int, int]] = []
+    canonical, method, similarity = dedupe.cluster_articles(ids, hashes, rank, rep_signatures, shingle_sets, edges)
+    is_dup = canonical != np.arange(n)
+    id_arr = pa.array(ids, type=pa.string())
+    table = _sorted(_rows_table(ids, id_arr.take(pa.array(canonical)).to_pylist(), is_dup, method, similarity))
+    storage.replace_table(warehouse, "article_duplicates", table)
+    if st is not None:
+        rep, _ = dedupe.exact_groups(ids, hashes)
+        # Component label: the smallest id among the members (members share their canonical article).
+        comp_of: dict[int, str] = {}
+        for i in pc.sort_indices(id_arr).to_pylist():
+            comp_of.setdefault(int(canonical[i]), ids[i])
+        st.insert("arts", pa.table({
+            "sid": pa.array(np.arange(n, dtype=np.int64)), "article_id": id_arr, "content_hash": pa.array(hashes),
+            "leaf": pa.array([leaf(files[f]) for f in fidx.tolist()]), "row_idx": pa.array(ridx),
+            "shingles": pa.array(counts), "no_date": pa.array(rank[0]), "no_url": pa.array(rank[1]),
+            "no_title": pa.array(rank[2]), "length": pa.array(rank[3]), "rep": pa.array(rep),
+            "comp": pa.array([comp_of[int(c)] for c in canonical.tolist()], type=pa.string()),
+        }))
+        if edges:
+            e = np.array(edges, dtype=np.int64)
+            st.insert("edges", pa.table({"a": pa.array(e.min(axis=1)), "b": pa.array(e.max(axis=1))}))
+    return _counts(table)
+
+
+def _signatures_of(warehouse: str, files: Sequence[str], fidx: np.ndarray, ridx: np.ndarray) -> np.ndarray:
+    """``(len(fidx), NUM_PERM)`` signatures of rows ``ridx`` of signature files ``files[fidx]``."""
+    sig = np.empty((len(fidx), dedupe.NUM_PERM), dtype=np.uint32)
+    for f in np.unique(fidx).tolist():
+        at = np.flatnonzero(fidx == f)
+        col = storage.read_file_columns(warehouse, files[f], "signatures", ["signature"]).column("signature")
+        arr = col.combine_chunks()
+        # The raw child buffer (NULL signatures occupy slots too); only the wanted rows are taken.
+        child = arr.values
+        flat = np.frombuffer(child.buffers()[1], dtype=np.uint32)[child.offset : child.offset + len(child)]
+        values = flat.reshape(-1, dedupe.NUM_PERM)[arr.offset : arr.offset + len(arr)]
+        sig[at] = values[ridx[at]]
+    return sig
+
+
+def _texts(warehouse: str, path: str, rows: np.ndarray, expect_ids: list[str]) -> list[str | None]:
+    t = storage.read_file_columns(warehouse, path, "articles", ["article_id", "text"]).take(pa.array(rows))
+    if t.column("article_id").to_pylist() != expect_ids:
+        raise RuntimeError(f"articles file {path} out of step with its signatures")
+    return t.column("text").to_pylist()
+
+
+# --- incremental ----------------------------------------------------------------------------------------
+
+_ART_COLS = "sid, article_id, content_hash, leaf, row_idx, shingles, no_date, no_url, no_title, length, rep, comp"
+
+
+def _rows(con, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, str]]) -> dict[str, Any] | None:
+    con = st.con
+    changed = (changed_leaves(st.files("signatures"), listings["signatures"])
+               | changed_leaves(st.files("articles"), listings["articles"]))
+    old_table = storage.read_table(warehouse, "article_duplicates")
+    if not changed:
+        return _counts(old_table)
+    base = storage.parquet_root(warehouse)
+    sig_path = {leaf(p): f"{base}/{p}" for p in listings["signatures"]}
+    art_path = {leaf(p): f"{base}/{p}" for p in listings["articles"]}
+    leaves = sorted(changed)
+
+    # Articles of the changed partitions: the old ones leave, the current ones arrive (with new sids).
+    removed = _rows(con, f"SELECT {_ART_COLS} FROM arts WHERE leaf IN (SELECT unnest(?))", [leaves])
+    next_sid = (con.execute("SELECT max(sid) FROM arts").fetchone()[0] or 0) + 1
+    info: dict[int, dict] = {}  # sid -> article row (old or new), for every article this run looks at
+    new_sig: dict[int, np.ndarray] = {}
+    added: list[int] = []
+    for name in leaves:
+        if name not in sig_path:
+            continue
+        t = storage.read_file_columns(warehouse, sig_path[name], "signatures", [*_SIG_META, "signature"])
+        counts = t.column("shingle_count").to_numpy()
+        sig = _signatures_of(warehouse, [sig_path[name]], np.zeros(t.num_rows, dtype=np.int64),
+                             np.arange(t.num_rows)) if t.num_rows else None
+        for r, row in enumerate(t.select(_SIG_META).to_pylist()):
+            sid = next_sid
+            next_sid += 1
+            info[sid] = dict(sid=sid, article_id=row["article_id"], content_hash=row["content_hash"], leaf=name,
+                             row_idx=r, shingles=int(counts[r]), no_date=not row["has_published_at"],
+                             no_url=not row["has_url"], no_title=not row["has_title"],
+                             length=int(row["text_length"]), rep=None, comp=None)
+            if counts[r] >= 0:
+                new_sig[sid] = sig[r]
+            added.append(sid)
+    removed_sids = {r["sid"] for r in removed}
+    hashes = sorted({r["content_hash"] for r in removed} | {info[s]["content_hash"] for s in added})
+
+    # Content-hash groups touched: old members, new representative (smallest id) per hash.
+    group_old = _rows(con, f"SELECT {_ART_COLS} FROM arts WHERE content_hash IN (SELECT unnest(?))", [hashes])
+    for r in group_old:
+        info[r["sid"]] = r
+    members: dict[str, list[int]] = defaultdict(list)
+    old_rep: dict[str, int] = {}
+    for r in group_old:
+        old_rep[r["content_hash"]] = r["rep"]
+        if r["sid"] not in removed_sids:
+            members[r["content_hash"]].append(r["sid"])
+    for s in added:
+        members[info[s]["content_hash"]].append(s)
+    new_rep = {h: min(m, key=lambda s: info[s]["article_id"]) for h, m in members.items() if m}
+    gone_reps = {old_rep[h] for h in old_rep if old_rep[h] in removed_sids or new_rep.get(h) != old_rep[h]}
+    new_reps = {new_rep[h] for h in new_rep if new_rep[h] in info and (h not in old_rep or new_rep[h] != old_rep[h])}
+    for h, m in members.items():
+        for s in m:
+            info[s]["rep"] = new_rep[h]
+
+    # Signatures of the arriving representatives (old articles that became one: from their own files).
+    need = sorted(s for s in new_reps if s not in new_sig)
+    by_leaf: dict[str, list[int]] = defaultdict(list)
+    for s in need:
+        by_leaf[info[s]["leaf"]].append(s)
+    for name, sids in by_leaf.items():
+        rows = np.array([info[s]["row_idx"] for s in sids])
+        sig = _signatures_of(warehouse, [sig_path[name]], np.zeros(len(sids), dtype=np.int64), rows)
+        for s, v in zip(sids, sig, strict=True):
+            new_sig[s] = v
+    if any(info[s]["shingles"] < 0 for s in new_reps):
+        return None  # a representative without a signature: out of step, recompute from scratch
+    arrive = sorted(new_reps)
+    arrive_keys = dedupe.band_keys(np.stack([new_sig[s] for s in arrive])) if arrive else None
+    leave_keys = con.execute("SELECT band, key, sid FROM lsh WHERE sid IN (SELECT unnest(?))",
+                             [sorted(gone_reps)]).fetchall()
+
+    # Buckets touched by a representative leaving or arriving: old and new window pairs.
+    touched = {(int(b), int(k)) for b, k, _ in leave_keys}
+    for x in range(len(arrive)):
+        touched.update((b, int(arrive_keys[x, b])) for b in range(dedupe.LSH_BANDS))
+    bucket_old = _bucket_members(con, touched)
+    bucket_new = {bk: [s for s in m if s not in gone_reps] for bk, m in bucket_old.items()}
+    for x, s in enumerate(arrive):
+        for b in range(dedupe.LSH_BANDS):
+            bucket_new.setdefault((b, int(arrive_keys[x, b])), []).append(s)
+    _fill_info(con, info, {s for m in bucket_new.values() for s in m} | {s for m in bucket_old.values() for s in m})
+    pairs_old: set[tuple[int, int]] = set()
+    pairs_new: set[tuple[int, int]] = set()
+    new_windows: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    for bk in touched:
+        pairs_old |= _window(bucket_old.get(bk, []), bk[0], info)
+        new_windows[bk] = _window(bucket_new.get(bk, []), bk[0], info)
+        pairs_new |= new_windows[bk]
+    appeared = pairs_new - pairs_old
+    dropped = pairs_old - pairs_new
+
+    # Recorded passed pairs: those of leaving representatives go; those that left a window go unless
+    # another (untouched) bucket still pairs them.
+    old_edges = {(a, b) for a, b in con.execute(
+        "SELECT a, b FROM edges WHERE a IN (SELECT unnest($1)) OR b IN (SELECT unnest($1))",
+        [sorted(gone_reps)]).fetchall()}
+    dropped_edges = _edges_among(con, dropped - old_edges)
+    still = _still_candidates(con, dropped_edges, touched, info)
+    lost_edges = old_edges | (dropped_edges - still)
+
+    # New candidate pairs: screen on the signatures, then the exact test on the texts.
+    fresh = sorted(p for p in appeared if p not in still)
+    _fill_info(con, info, {s for p in fresh for s in p})
+    need = sorted({s for p in fresh for s in p} - new_sig.keys())
+    by_leaf = defaultdict(list)
+    for s in need:
+        by_leaf[info[s]["leaf"]].append(s)
+    for name, sids in by_leaf.items():
+        sig = _signatures_of(warehouse, [sig_path[name]], np.zeros(len(sids), dtype=np.int64),
+                             np.array([info[s]["row_idx"] for s in sids]))
+        for s, v in zip(sids, sig, strict=True):
+            new_sig[s] = v
+    gained: set[tuple[int, int]] = set()
+    if fresh:
+        a = np.array([p[0] for p in fresh])
+        b = np.array([p[1] for p in fresh])
+        sizes_a = np.array([info[s]["shingles"] for s in a.tolist()], dtype=np.int64)
+        sizes_b = np.array([info[s]["shingles"] for s in b.tolist()], dtype=np.int64)
+        keep = dedupe.screen_pairs(np.stack([new_sig[s] for s in a.tolist()]),
+                                   np.stack([new_sig[s] for s in b.tolist()]), sizes_a, sizes_b)
+        screened = [p for p, k in zip(fresh, keep.tolist(), strict=True) if k]
+        sets = _shingle_sets(warehouse, art_path, info, {s for p in screened for s in p})
+        gained = {p for p in screened if dedupe._similarity(sets[p[0]], sets[p[1]]) is not None}
+
+    # Components to recompute: every old component holding an article whose group, representative or
+    # recorded pairs changed, plus the arriving articles.
+    seeds = ({r["sid"] for r in group_old} | gone_reps | {s for p in lost_edges | gained for s in p}) - set(added)
+    comps = sorted({r[0] for r in con.execute("SELECT DISTINCT comp FROM arts WHERE sid IN (SELECT unnest(?))",
+                                              [sorted(seeds)]).fetchall()})
+    region_old = _rows(con, f"SELECT {_ART_COLS} FROM arts WHERE comp IN (SELECT unnest(?))", [comps])
+    for r in region_old:
+        info.setdefault(r["sid"], r)
+    region = [r["sid"] for r in region_old if r["sid"] not in removed_sids] + added
+    in_region = set(region)
+    kept_edges = {(a, b) for a, b in con.execute(
+        "SELECT a, b FROM edges WHERE a IN (SELECT unnest(?))", [sorted(in_region)]).fetchall()} - lost_edges
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in kept_edges | gained:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for s in region:
+        groups[find(info[s]["rep"])].append(s)
+
+    # Canonical copy, method and similarity of every article of the recomputed components.
+    old_rows = {r["article_id"]: r for r in old_table.filter(pc.is_in(
+        old_table.column("article_id"), value_set=pa.array([r["article_id"] for r in region_old],
+                                                           type=pa.string()))).to_pylist()}
+    out_ids, out_canon, out_dup, out_method, out_sim = [], [], [], [], []
+    near: list[tuple[int, int, int]] = []
+    arrived = set(added)
+    for group in groups.values():
+        canon = min(group, key=lambda s: (info[s]["no_date"], info[s]["no_url"], info[s]["no_title"],
+                                          -info[s]["length"], info[s]["article_id"]))
+        label = min(info[s]["article_id"] for s in group)
+        for s in group:
+            info[s]["comp"] = label
+            aid, cid = info[s]["article_id"], info[canon]["article_id"]
+            out_ids.append(aid)
+            out_canon.append(cid)
+            out_dup.append(s != canon)
+            if s == canon:
+                out_method.append(None)
+                out_sim.append(1.0)
+            elif info[s]["content_hash"] == info[canon]["content_hash"]:
+                out_method.append("exact")
+                out_sim.append(1.0)
+            else:
+                out_method.append("near")
+                prev = old_rows.get(aid)
+                if (s not in arrived and canon not in arrived and prev is not None
+                        and prev["canonical_id"] == cid and prev["method"] == "near"):
+                    out_sim.append(prev["similarity"])
+                else:
+                    out_sim.append(np.nan)
+                    near.append((len(out_sim) - 1, s, canon))
+    if near:
+        sets = _shingle_sets(warehouse, art_path, info, {s for _, s, c in near} | {c for _, s, c in near})
+        for at, s, c in near:
+            out_sim[at] = dedupe._jaccard(sets[s], sets[c])
+    dropped_ids = pa.array(sorted({r["article_id"] for r in region_old}), type=pa.string())
+    keep_old = old_table.filter(pc.invert(pc.is_in(old_table.column("article_id"), value_set=dropped_ids)))
+    table = _sorted(pa.concat_tables([keep_old, _rows_table(
+        out_ids, out_canon, np.array(out_dup, dtype=bool), out_method, np.array(out_sim, dtype=np.float64))]))
+    storage.replace_table(warehouse, "article_duplicates", table)
+
+    # The state follows: articles of the region rewritten, buckets and recorded pairs updated.
+    con.execute("DELETE FROM arts WHERE comp IN (SELECT unnest(?))", [comps])
+    con.execute("DELETE FROM arts WHERE leaf IN (SELECT unnest(?))", [leaves])
+    cols = ["sid", "article_id", "content_hash", "leaf", "row_idx", "shingles", "no_date", "no_url", "no_title",
+            "length", "rep", "comp"]
+    st.insert("arts", pa.Table.from_pylist([{c: info[s][c] for c in cols} for s in region], schema=pa.schema([
+        ("sid", pa.int64()), ("article_id", pa.string()), ("content_hash", pa.string()), ("leaf", pa.string()),
+        ("row_idx", pa.int32()), ("shingles", pa.int32()), ("no_date", pa.bool_()), ("no_url", pa.bool_()),
+        ("no_title", pa.bool_()), ("length", pa.int64()), ("rep", pa.int64()), ("comp", pa.string())])))
+    con.execute("DELETE FROM lsh WHERE sid IN (SELECT unnest(?))", [sorted(gone_reps)])
+    if arrive:
+        st.insert("lsh", pa.table({
+            "band": pa.array(np.tile(np.arange(dedupe.LSH_BANDS, dtype=np.uint8), len(arrive))),
+            "key": pa.array(arrive_keys.ravel()),
+            "sid": pa.array(np.repeat(np.array(arrive, dtype=np.int64), dedupe.LSH_BANDS)),
+        }))
+    if lost_edges:
+        lost = pa.table({"a": pa.array([a for a, _ in lost_edges], type=pa.int64()),
+                         "b": pa.array([b for _, b in lost_edges], type=pa.int64())})
+        con.register("_lost", lost)
+        con.execute("DELETE FROM edges WHERE (a, b) IN (SELECT (a, b) FROM _lost)")
+        con.unregister("_lost")
+    new_edges = sorted(gained - kept_edges)
+    st.insert("edges", pa.table({"a": pa.array([a for a, _ in new_edges], type=pa.int64()),
+                                 "b": pa.array([b for _, b in new_edges], type=pa.int64())}))
+    return _counts(table)
+
+
+def _bucket_members(con, buckets: set[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
+    out: dict[tuple[int, int], list[int]] = defaultdict(list)
+    if not buckets:
+        return out
+    keys = sorted(buckets)
+    con.register("_buckets", pa.table({"band": pa.array([b for b, _ in keys], type=pa.uint8()),
+                                       "key": pa.array([k for _, k in keys], type=pa.uint64())}))
+    t = con.sql("SELECT l.band, l.key, l.sid FROM lsh l JOIN _buckets USING (band, key)").to_arrow_table()
+    for b, k, s in zip(t.column("band").to_pylist(), t.column("key").to_pylist(), t.column("sid").to_pylist(),
+                       strict=True):
+        out[(b, k)].append(s)
+    con.unregister("_buckets")
+    return out
+
+
+def _fill_info(con, info: dict[int, dict], sids: set[int]) -> None:
+    """Load the state rows of the articles ``sids`` not yet in ``info``."""
+    missing = sorted(s for s in sids if s not in info)
+    if missing:
+        for r in _rows(con, f"SELECT {_ART_COLS} FROM arts WHERE sid IN (SELECT unnest(?))", [missing]):
+            info[r["sid"]] = r
+
+
+def _window(members: list[int], band: int, info: dict[int, dict]) -> set[tuple[int, int]]:
+    """The pairs (of sids, smaller first) one bucket of ``band`` holding ``members`` contributes."""
+    if len(members) < 2:
+        return set()
+    if len(members) <= dedupe.LSH_WINDOW + 1:  # every pair is inside the window, whatever the order
+        return {(a, c) if a < c else (c, a) for k, a in enumerate(members) for c in members[k + 1 :]}
+    ordered = np.array(sorted(members, key=lambda s: info[s]["article_id"]), dtype=np.int64)
+    for s in ordered.tolist():
+        if "order" not in info[s]:
+            info[s]["order"] = int(dedupe.id_order([info[s]["article_id"]])[0])
+    tb = dedupe._tiebreak(np.array([info[s]["order"] for s in ordered.tolist()], dtype=np.uint64), band)
+    seq = ordered[np.argsort(tb, kind="stable")]
+    a = np.concatenate([seq[:-d] for d in range(1, min(dedupe.LSH_WINDOW, len(seq) - 1) + 1)])
+    c = np.concatenate([seq[d:] for d in range(1, min(dedupe.LSH_WINDOW, len(seq) - 1) + 1)])
+    return set(zip(np.minimum(a, c).tolist(), np.maximum(a, c).tolist(), strict=True))
+
+
+def _edges_among(con, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The recorded passed pairs among ``pairs``."""
+    if not pairs:
+        return set()
+    con.register("_pairs", pa.table({"a": pa.array([a for a, _ in pairs], type=pa.int64()),
+                                     "b": pa.array([b for _, b in pairs], type=pa.int64())}))
+    out = {(a, b) for a, b in con.execute("SELECT a, b FROM edges JOIN _pairs USING (a, b)").fetchall()}
+    con.unregister("_pairs")
+    return out
+
+
+def _still_candidates(con, pairs: set[tuple[int, int]], touched: set[tuple[int, int]],
+                      info: dict[int, dict]) -> set[tuple[int, int]]:
+    """Those of ``pairs`` (no longer in the window of a touched bucket) still paired by an untouched bucket."""
+    if not pairs:
+        return set()
+    sids = sorted({s for p in pairs for s in p})
+    keys: dict[int, dict[int, int]] = defaultdict(dict)
+    for b, k, s in con.execute("SELECT band, key, sid FROM lsh WHERE sid IN (SELECT unnest(?))", [sids]).fetchall():
+        keys[s][int(b)] = int(k)
+    shared = {p: [(b, k) for b, k in keys[p[0]].items() if keys[p[1]].get(b) == k and (b, k) not in touched]
+              for p in pairs}
+    buckets = _bucket_members(con, {bk for bks in shared.values() for bk in bks})
+    _fill_info(con, info, {s for m in buckets.values() for s in m})
+    windows = {bk: _window(m, bk[0], info) for bk, m in buckets.items()}
+    return {p for p, bks in shared.items() if any(p in windows[bk] for bk in bks)}
+
+
+def _shingle_sets(warehouse: str, art_path: dict[str, str], info: dict[int, dict], sids: set[int]
+                  ) -> dict[int, np.ndarray]:
+    by_leaf: dict[str, list[int]] = defaultdict(list)
+    for s in sorted(sids):
+        by_leaf[info[s]["leaf"]].append(s)
+    out: dict[int, np.ndarray] = {}
+    for name, group in by_leaf.items():
+        texts = _texts(warehouse, art_path[name], np.array([info[s]["row_idx"] for s in group]),
+                       [info[s]["article_id"] for s in group])
+        out.update(zip(group, dedupe.shingle_hash_sets(texts), strict=True))
+    return out
