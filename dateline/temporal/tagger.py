@@ -73,7 +73,9 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
         narrated = f.kind == "relative" and _narrated(text, c, f, last, ref, history)
         if narrated:
             f = replace(f, kind="anaphoric", anchor="narrative")  # "In 1850 he left. The next year he returned."
-        f_ref = _narrative_ref(f, last, ref) if history and tense_at(told, c.start, c.end) == "past" else None
+        f_ref = _narrative_ref(f, last, ref) if history else None
+        if f_ref is not None and tense_at(told, c.start, c.end) != "past":
+            f_ref = None  # "a summit set for April": history texts speak of the future too
         if f_ref is not None:  # a history text: "In 1939 ... In March" is March 1939
             tense = "future" if f.weekday else None
         if (f.rel == "year_ago" or f.gran == "report") and anchor is not None and not is_reported(anchor, last_tense):
@@ -203,8 +205,9 @@ _RANGE_LINK = re.compile(r"\s*(?:-|\u2013|\u2014|to|through|thru|until|till|and|
 
 
 def _range_years(text: str, cands: list, frames: list[Frame]) -> list[Frame]:
-    """A yearless month or day that opens a range takes the year that closes it: "from March to May 2020"
-    is March 2020, "December 2019 - February 2020" aside, "December to February 2021" is December 2020.
+    """A yearless month or day that opens a range takes the year that closes it.
+
+    "from March to May 2020" is March 2020; "December to February 2021" is December 2020.
     """
     out = list(frames)
     for i in range(len(frames) - 1):
