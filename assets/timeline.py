@@ -61,13 +61,14 @@ def article_duplicates(context: AssetExecutionContext, dateline: DatelineConfig)
 )
 def timeline(context: AssetExecutionContext, dateline: DatelineConfig) -> MaterializeResult:
     # A year of events at a time (events only merge on a shared start date), years over a process pool.
-    stats = partitions.timeline_warehouse(dateline.warehouse, dateline.workers)
+    stats = partitions.timeline_warehouse(dateline.warehouse, dateline.workers, dateline.state_folder)
     return MaterializeResult(
         metadata={
             "dagster/row_count": stats["rows"],
             "events_in": stats["events_in"],
             "multi_source_rows": stats["multi_source_rows"],
             "max_source_count": stats["max_source_count"],
+            "mode": stats["mode"],
             "seconds": round(stats["seconds"], 3),
         }
     )

@@ -681,14 +681,116 @@ def _event_keys(e: dict, words: set[str]) -> set[tuple]:
     return keys or {(dk, "-", "")}
 
 
-def _neighbour_order(e: dict, words: set[str]) -> tuple:
+def event_block_keys(e: dict, words: set[str]) -> list[int]:
+    """The blocks an event is in (see ``_event_keys``) as stable 64-bit keys, sorted."""
+    return sorted(int.from_bytes(hashlib.blake2b(repr(k).encode(), digest_size=8).digest(), "little")
+                  for k in _event_keys(e, words))
+
+
+def neighbour_key(e: dict, words: set[str]) -> str:
+    """Where an event sorts in a block too large for all pairs: by trigger, actors, clause words, then id,
+    so that similar events sort next to each other. One string (fields and items separated by characters
+    below any a word or name holds), compared as the tuple of its parts would be."""
     actors = sorted(x.casefold() for x in e.get("actors") or [])
-    return (e.get("trigger") or "", actors, sorted(words), e["event_id"])
+    return "\x01".join([e.get("trigger") or "", "\x02".join(actors), "\x02".join(sorted(words)), e["event_id"]])
 
 
 def _description_rank(e: dict) -> tuple:
     """Smaller is better: most confident, then has actors and trigger, then longest clause, then id."""
     return (-(e.get("confidence") or 0.0), not e.get("actors"), not e.get("trigger"), -len(e["clause"]), e["event_id"])
+
+
+def block_pairs(members: Sequence[str], nkeys: dict[str, str]) -> list[tuple[str, str]]:
+    """The pairs one block compares: all of them up to ``MAX_EVENT_BLOCK`` members, else each member with
+    the next ``EVENT_WINDOW`` in ``neighbour_key`` order. ``members`` in id order; pairs ``(smaller, larger)``."""
+    if len(members) <= MAX_EVENT_BLOCK:
+        return [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+    ordered = sorted(members, key=nkeys.__getitem__)
+    return [(a, b) if a < b else (b, a) for i, a in enumerate(ordered) for b in ordered[i + 1 : i + 1 + EVENT_WINDOW]]
+
+
+def pair_score(a: dict, b: dict, words: dict[str, set[str]]) -> float | None:
+    """The merge score of two events of one block (``_event_score``); ``None`` when they may not merge,
+    which is always the case for two events of one article."""
+    if a["article_id"] == b["article_id"]:
+        return None
+    return _event_score(a, b, words)
+
+
+def merge_groups(articles: dict[str, str], scored: dict[tuple[str, str], float]) -> list[list[str]]:
+    """Greedy merge: the pairs with a score (``(smaller, larger)`` id -> score), best first (ties by ids),
+    join two groups unless that would put two events of one article in one group. ``articles``: every
+    event's article. Returns the groups (sorted ids), in order of their smallest id.
+
+    A group only ever grows along scored pairs, so the groups inside one connected component of the
+    scored pairs depend on that component's pairs alone."""
+    uf = _UnionFind()
+    articles_of: dict[str, set[str]] = {eid: {art} for eid, art in articles.items()}
+    for (a, b), _score in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])):
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb or articles_of[ra] & articles_of[rb]:
+            continue
+        uf.union(ra, rb)
+        root = uf.find(ra)
+        merged = articles_of.pop(ra) | articles_of.pop(rb)
+        articles_of[root] = merged
+    return [sorted(m) for m in uf.groups(sorted(articles)).values()]
+
+
+def timeline_row(evs: Sequence[dict]) -> dict:
+    """The timeline row of one group of events (reports of one event)."""
+    best = min(evs, key=_description_rank)
+    sources = sorted({e["article_id"] for e in evs})
+    published = [e["published_at"] for e in evs if e.get("published_at") is not None]
+    actors: list[str] = []
+    for e in sorted(evs, key=_description_rank):
+        for a in e.get("actors") or []:
+            if a not in actors:
+                actors.append(a)
+    event_ids = sorted(e["event_id"] for e in evs)
+    return dict(
+        timeline_id=hashlib.sha1(f"timeline:{best['value']}:{event_ids[0]}".encode()).hexdigest()[:16],
+        value=best["value"],
+        granularity=best.get("granularity"),
+        start_date=best["start_date"],
+        end_date=best["end_date"],
+        description=best["clause"],
+        trigger=best.get("trigger"),
+        actors=actors,
+        source_count=len(sources),
+        sources=sources,
+        event_ids=event_ids,
+        first_reported=min(published) if published else None,
+        article_id=best["article_id"],
+        event_id=best["event_id"],
+    )
+
+
+def score_events(by_id: dict[str, dict], words: dict[str, set[str]],
+                 keys: dict[str, list[int]] | None = None) -> dict[tuple[str, str], float]:
+    """The pairs of events that may merge (blocked, see ``cluster_events``) with their scores. ``keys``: the
+    events' ``event_block_keys`` when already known."""
+    blocks: dict[int, list[str]] = defaultdict(list)
+    nkeys: dict[str, str] = {}
+    for eid in sorted(by_id):
+        for key in keys[eid] if keys is not None else event_block_keys(by_id[eid], words[eid]):
+            blocks[key].append(eid)
+    scored: dict[tuple[str, str], float] = {}
+    seen: set[tuple[str, str]] = set()
+    # Block order does not matter: a pair's score is symmetric and merges go by score order.
+    for members in blocks.values():
+        if len(members) > MAX_EVENT_BLOCK:
+            for m in members:
+                if m not in nkeys:
+                    nkeys[m] = neighbour_key(by_id[m], words[m])
+        for pair in block_pairs(members, nkeys):
+            if pair in seen:
+                continue
+            seen.add(pair)
+            score = pair_score(by_id[pair[0]], by_id[pair[1]], words)
+            if score is not None:
+                scored[pair] = score
+    return scored
 
 
 def cluster_events(events: Sequence[dict]) -> list[dict]:
@@ -707,76 +809,11 @@ def cluster_events(events: Sequence[dict]) -> list[dict]:
     dated = [e for e in events if e.get("start_date") is not None]
     by_id = {e["event_id"]: e for e in dated}
     words = {eid: _event_words(e) for eid, e in by_id.items()}
-    blocks: dict[tuple, list[str]] = defaultdict(list)
-    for eid in sorted(by_id):
-        for key in _event_keys(by_id[eid], words[eid]):
-            blocks[key].append(eid)
-    scored: dict[tuple[str, str], float] = {}
-
-    def compare(a: str, b: str) -> None:
-        pair = (a, b) if a < b else (b, a)
-        if pair in scored or by_id[a]["article_id"] == by_id[b]["article_id"]:
-            return
-        score = _event_score(by_id[a], by_id[b], words)
-        scored[pair] = -1.0 if score is None else score
-
-    # Block order does not matter: a pair's score is symmetric and merges go by score order below.
-    for members in blocks.values():
-        if len(members) <= MAX_EVENT_BLOCK:
-            for i, a in enumerate(members):
-                for b in members[i + 1 :]:
-                    compare(a, b)
-        else:  # sorted neighbourhood: similar events sort next to each other
-            members = sorted(members, key=lambda m: _neighbour_order(by_id[m], words[m]))
-            for i, a in enumerate(members):
-                for b in members[i + 1 : i + 1 + EVENT_WINDOW]:
-                    compare(a, b)
+    scored = score_events(by_id, words)
     # Merge the closest pairs first; never put two events of one article in one row (an article
     # states each event once at a date; two dated clauses of it are two events). The order is a
     # total order on (score, ids), so the result does not depend on the input order.
-    uf = _UnionFind()
-    articles_of: dict[str, set[str]] = {eid: {e["article_id"]} for eid, e in by_id.items()}
-    for (a, b), score in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])):
-        if score < 0:
-            break
-        ra, rb = uf.find(a), uf.find(b)
-        if ra == rb or articles_of[ra] & articles_of[rb]:
-            continue
-        uf.union(ra, rb)
-        root = uf.find(ra)
-        merged = articles_of.pop(ra) | articles_of.pop(rb)
-        articles_of[root] = merged
-    scored.clear()
-    rows = []
-    for members in uf.groups(sorted(by_id)).values():
-        evs = [by_id[m] for m in members]
-        best = min(evs, key=_description_rank)
-        sources = sorted({e["article_id"] for e in evs})
-        published = [e["published_at"] for e in evs if e.get("published_at") is not None]
-        actors: list[str] = []
-        for e in sorted(evs, key=_description_rank):
-            for a in e.get("actors") or []:
-                if a not in actors:
-                    actors.append(a)
-        event_ids = sorted(members)
-        rows.append(
-            dict(
-                timeline_id=hashlib.sha1(f"timeline:{best['value']}:{event_ids[0]}".encode()).hexdigest()[:16],
-                value=best["value"],
-                granularity=best.get("granularity"),
-                start_date=best["start_date"],
-                end_date=best["end_date"],
-                description=best["clause"],
-                trigger=best.get("trigger"),
-                actors=actors,
-                source_count=len(sources),
-                sources=sources,
-                event_ids=event_ids,
-                first_reported=min(published) if published else None,
-                article_id=best["article_id"],
-                event_id=best["event_id"],
-            )
-        )
+    groups = merge_groups({eid: e["article_id"] for eid, e in by_id.items()}, scored)
+    rows = [timeline_row([by_id[m] for m in members]) for members in groups]
     rows.sort(key=lambda r: (r["start_date"], r["timeline_id"]))
     return rows
-

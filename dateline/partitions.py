@@ -20,7 +20,6 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -329,48 +328,11 @@ def _canonical_ids(warehouse: str) -> pa.Array:
     return _canonical_cache[key]
 
 
-def timeline_year(warehouse: str, year: str, paths: Sequence[str]) -> dict[str, Any]:
-    """Cluster the events of one ``year=`` directory of ``events`` (its files ``paths``) into that year's timeline file."""
-    started = time.perf_counter()
-    parts = [storage.read_file_columns(warehouse, p, "events", pipeline.TIMELINE_EVENT_COLUMNS) for p in paths]
-    events = pa.concat_tables(parts) if parts else schemas.EVENTS.empty_table().select(pipeline.TIMELINE_EVENT_COLUMNS)
-    rows = pipeline.timeline_rows(events, _canonical_ids(warehouse))
-    storage.write_year_file(warehouse, "timeline", storage.WHOLE_TABLE_KEY, year, rows)
-    counts = rows.column("source_count").to_numpy() if rows.num_rows else np.zeros(0, dtype=np.int32)
-    return {"rows": rows.num_rows, "events_in": events.num_rows, "multi_source_rows": int((counts > 1).sum()),
-            "max_source_count": int(counts.max(initial=0)), "seconds": time.perf_counter() - started}
+def timeline_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path | None = None) -> dict[str, Any]:
+    """The timeline of the whole warehouse (see ``dateline.warehouse_timeline``)."""
+    from dateline import warehouse_timeline
 
-
-def timeline_warehouse(warehouse: str, workers: int = 0) -> dict[str, Any]:
-    """The timeline of the whole warehouse, a year of events at a time (two events only ever merge when they
-    share a start date), the years fanned out over a process pool. Returns merged statistics."""
-    started = time.perf_counter()
-    fs, _ = storage._fs(warehouse)
-    paths = storage.table_files(warehouse, "events")
-    by_year: dict[str, int] = {}
-    files_of: dict[str, list[str]] = {}
-    undated = 0
-    for p in paths:
-        y = storage.year_of_path(p) or storage.HIVE_NULL
-        if y == storage.HIVE_NULL:
-            undated += pq_rows(warehouse, p)
-        else:
-            by_year[y] = by_year.get(y, 0) + fs.info(p).get("size", 0)
-            files_of.setdefault(y, []).append(p)
-    years = sorted(by_year, key=lambda y: -by_year[y])  # biggest first: the pool finishes together
-    n = worker_count(workers) if sum(by_year.values()) >= POOL_MIN_BYTES else 1
-    stats = map_partitions(timeline_year, [(warehouse, y, files_of[y]) for y in years], n)
-    storage.drop_years_except(warehouse, "timeline", storage.WHOLE_TABLE_KEY, years)
-    total: dict[str, Any] = {"rows": 0, "events_in": undated, "multi_source_rows": 0, "max_source_count": 0}
-    for s in stats:
-        total["rows"] += s["rows"]
-        total["events_in"] += s["events_in"]
-        total["multi_source_rows"] += s["multi_source_rows"]
-        total["max_source_count"] = max(total["max_source_count"], s["max_source_count"])
-    total["years"] = len(years)
-    _canonical_cache.clear()
-    total["seconds"] = time.perf_counter() - started
-    return total
+    return warehouse_timeline.timeline_warehouse(warehouse, workers, state_dir)
 
 
 def pq_rows(warehouse: str, path: str) -> int:

@@ -125,7 +125,7 @@ def check_connection(warehouse: str | Path, db_dir: str | Path | None = None) ->
     With the published database of ``db_dir`` (when it records the files it was built from, see
     ``storage.build_duckdb``), each view is that database's rows minus the partitions whose files changed
     since, plus those partitions' rows read from their current files; otherwise every file is read."""
-    con = duckdb.connect(config={**storage.bounded_duckdb_config(), "temp_directory": tempfile.gettempdir()})
+    con = storage.connect_bounded(temp_directory=tempfile.gettempdir())
     base = _published(db_dir)
     manifest: dict[str, dict[str, str]] | None = None
     if base is not None:

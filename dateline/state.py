@@ -41,10 +41,10 @@ class StepState:
         self.path = Path(state_dir) / f"{name}.duckdb"
         self.signature = signature
         try:
-            self.con = duckdb.connect(str(self.path), config=storage.bounded_duckdb_config())
+            self.con = storage.connect_bounded(self.path)
         except duckdb.Error:  # unreadable: start over
             self.path.unlink(missing_ok=True)
-            self.con = duckdb.connect(str(self.path), config=storage.bounded_duckdb_config())
+            self.con = storage.connect_bounded(self.path)
         self.meta = self._read_meta()
 
     def _read_meta(self) -> dict[str, str]:

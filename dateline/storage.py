@@ -223,6 +223,13 @@ def bounded_duckdb_config() -> dict[str, str | bool | int]:
     return {"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False, "threads": DUCKDB_THREADS}
 
 
+def connect_bounded(database: str | Path = ":memory:", **config: str | bool | int) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for a batch job: ``bounded_duckdb_config`` (overridden by ``config``), no progress bar."""
+    con = duckdb.connect(str(database), config={**bounded_duckdb_config(), **config})
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 # --- file manifests: which Parquet files a derived artefact was built from ------------------------
 
 # Tables written whole by the whole-warehouse steps (one file, or one file per year, keyed WHOLE_TABLE_KEY).
@@ -417,7 +424,7 @@ def build_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[str
     fingerprints are recorded (``build.parquet_files``) for ``update_duckdb``.
     Returns the row count of each table.
     """
-    con = duckdb.connect(str(db_path), config=bounded_duckdb_config())
+    con = connect_bounded(db_path)
     try:
         for f in _sql_files(sql_dir):
             if f.name.startswith("0"):
@@ -439,7 +446,7 @@ def update_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[st
     deleted and reloaded from its current files, then the views and the aggregates computed at publish are
     rebuilt. Gives the rows ``build_duckdb`` would. Returns the row counts, or ``None`` (nothing written) when
     the file was built from other SQL, schema or loader and must be built afresh."""
-    con = duckdb.connect(str(db_path), config=bounded_duckdb_config())
+    con = connect_bounded(db_path)
     try:
         signature, old = read_manifest(con)
         if signature != build_signature(sql_dir):

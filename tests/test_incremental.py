@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 
 from dateline import dedupe, partitions, pipeline, quality, schemas, storage
-from dateline.dedupe import find_duplicate_articles
+from dateline.dedupe import cluster_events, find_duplicate_articles
 
 REPO = Path(__file__).resolve().parents[1]
 SQL_DIR = REPO / "sql"
@@ -258,3 +258,90 @@ def test_incremental_dedupe_equals_from_scratch(tmp_path: Path, monkeypatch: pyt
         assert stats["articles"] == len(current)
         seen = {k: v + stats[k] for k, v in seen.items()}
     assert seen["near_duplicates"] > 0 and seen["exact_duplicates"] > 0
+
+
+# --- the timeline -----------------------------------------------------------------------------------------
+
+ACTORS = ["Paris", "Berlin", "Rome", "Oslo"]
+
+
+def _article_events(article: str, rng: random.Random) -> list[dict]:
+    out = []
+    for k in range(rng.randrange(1, 4)):
+        d = date(2020 + rng.randrange(2), 1, 1 + rng.randrange(3))
+        gran = rng.choice(["day", "day", "day", "month", "year"])
+        start = d if gran == "day" else date(d.year, d.month, 1) if gran == "month" else date(d.year, 1, 1)
+        end = (date.fromordinal(start.toordinal() + 1) if gran == "day"
+               else date(start.year + (start.month == 12), start.month % 12 + 1, 1) if gran == "month"
+               else date(start.year + 1, 1, 1))
+        actor = rng.choice(ACTORS)
+        out.append(dict(
+            event_id=f"e{article}{k}", article_id=article, mention_id=f"m{article}{k}",
+            clause=f"Ministers from {actor} met and agreed a {rng.choice(WORDS)} {rng.choice(WORDS)} plan",
+            clause_start=0, clause_end=10, sentence="s", sentence_start=0, sentence_end=10, trigger="met",
+            actors=[actor], mention_text="Monday", mention_start=0, mention_end=6, timex_type="DATE",
+            value=start.isoformat(), granularity=gran, start_date=start, end_date=end, anchor_source="absolute",
+            confidence=rng.choice([0.5, 0.9]), published_at=datetime(2024, 1, 1 + rng.randrange(5), tzinfo=UTC)))
+    return out
+
+
+def _write_events(wh: str, key: str, articles: list[str], events_of: dict[str, list[dict]]) -> None:
+    rows = [{**e, "partition_key": key} for a in articles for e in events_of[a]]
+    storage.write_partition(wh, "events", key, pa.Table.from_pylist(rows, schema=schemas.EVENTS))
+
+
+def _write_duplicates(wh: str, articles: list[str], dups: set[str]) -> None:
+    storage.replace_table(wh, "article_duplicates", pa.Table.from_pylist(
+        [dict(article_id=a, canonical_id="x" if a in dups else a, duplicate_of="x" if a in dups else None)
+         for a in sorted(articles)], schema=schemas.ARTICLE_DUPLICATES))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_incremental_timeline_equals_from_scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    from dateline import warehouse_timeline
+
+    monkeypatch.setattr(dedupe, "MAX_EVENT_BLOCK", 5)  # larger blocks are windowed
+    monkeypatch.setattr(dedupe, "EVENT_WINDOW", 2)
+    monkeypatch.setattr(warehouse_timeline, "CHUNK_EVENTS", 25)  # several chunks per year
+    rng = random.Random(seed)
+    pool = [f"a{i:03d}" for i in range(160)]
+    events_of = {a: _article_events(a, rng) for a in pool}
+    wh, state_dir = str(tmp_path / "wh"), tmp_path / "state"
+    parts = {f"p{k}": pool[k * 25 : (k + 1) * 25] for k in range(4)}
+    spare = pool[100:]
+    dups = set(rng.sample(pool[:100], 10))
+    for key, arts in parts.items():
+        _write_events(wh, key, arts, events_of)
+    _write_duplicates(wh, pool, dups)
+    for step in range(8):
+        if step:
+            op = rng.choice(["add", "remove", "rewrite", "dups", "rewrite+dups"])
+            if op == "add" or len(parts) < 2:
+                take, spare = spare[:12], spare[12:]
+                parts[f"q{step}"] = take
+                _write_events(wh, f"q{step}", take, events_of)
+            elif op == "remove":
+                key = rng.choice(sorted(parts))
+                spare += parts.pop(key)
+                storage.drop_partition(wh, "events", key)
+            if op.startswith("rewrite"):
+                key = rng.choice(sorted(parts))
+                out = rng.sample(parts[key], k=min(len(parts[key]) - 1, rng.randrange(1, 6)))
+                take, spare = spare[:5], spare[5:] + out
+                parts[key] = [a for a in parts[key] if a not in out] + take
+                _write_events(wh, key, parts[key], events_of)
+            if op.endswith("dups"):
+                current = [a for arts in parts.values() for a in arts]
+                dups ^= set(rng.sample(current, 6))
+                _write_duplicates(wh, pool, dups)
+        stats = partitions.timeline_warehouse(wh, workers=1, state_dir=state_dir)
+        assert stats["mode"] == ("incremental" if step else "full")
+        got = storage.read_table(wh, "timeline")
+        fresh = str(tmp_path / f"fresh{step}")
+        shutil.copytree(Path(wh) / "parquet", Path(fresh) / "parquet")
+        partitions.timeline_warehouse(fresh, workers=1)
+        assert got.equals(storage.read_table(fresh, "timeline")), f"step {step}"
+        current = [e for arts in parts.values() for a in arts if a not in dups for e in events_of[a]]
+        expected = sorted(cluster_events(current), key=lambda r: (r["start_date"], r["timeline_id"]))
+        assert got.equals(pa.Table.from_pylist(expected, schema=schemas.TIMELINE)), f"step {step}"
+        assert stats["rows"] == len(expected)

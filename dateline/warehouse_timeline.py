@@ -1,0 +1,750 @@
+"""The deduplicated timeline over the whole warehouse, from scratch or incrementally.
+
+From scratch, the events of each ``year=`` directory (two events only merge when they share a start
+date) are streamed in start-date order and clustered a bounded chunk of dates at a time, the years
+fanned out over a process pool (``dedupe.cluster_events`` on each chunk). With a state folder the run
+also records, for every dated event, its clustering features (content words, blocks), whether its
+article is canonical, its *region* (the connected component of the pairs that may merge) and its
+timeline row, plus every pair that may merge with its score.
+
+Merges only ever happen along scored pairs, so the rows of one region depend on that region alone
+(``dedupe.merge_groups``). A later run therefore redoes only:
+
+* the blocks holding an event that arrived (new or changed partition, article became canonical) or
+  left: their pairs are recomputed (all pairs, or the sorted-neighbourhood window of a large block),
+  new pairs scored, recorded pairs that no block pairs any more forgotten;
+* the regions touched by those pairs or events: their merges are replayed from the recorded and new
+  scores, and the rows of the groups that changed rebuilt; the year files holding them are rewritten.
+
+The result is the table a from-scratch run writes (tests compare both).
+"""
+
+from __future__ import annotations
+
+import bisect
+import shutil
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from dateline import dedupe, partitions, pipeline, schemas, storage
+from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, leaf
+
+# Events clustered at once (a chunk never splits a start date); bounds a worker's memory on dense years.
+CHUNK_EVENTS = 20_000
+# DuckDB's memory for sorting one year's events in a worker (it spills beyond).
+WORKER_DUCKDB_MEMORY = "256MB"
+READ_COLUMNS = [*pipeline.TIMELINE_EVENT_COLUMNS, "partition_key"]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+EVS_SCHEMA = pa.schema([
+    ("sid", pa.int64()), ("event_id", pa.string()), ("article_id", pa.string()), ("leaf", pa.string()),
+    ("canon", pa.bool_()), ("region", pa.string()), ("grp", pa.string()), ("value", pa.string()),
+    ("granularity", pa.string()), ("start_date", pa.date32()), ("end_date", pa.date32()), ("clause", pa.string()),
+    ("trigger", pa.string()), ("actors", pa.list_(pa.string())), ("confidence", pa.float32()),
+    ("published_us", pa.int64()), ("words", pa.list_(pa.string())), ("nkey", pa.string()),
+    ("actors_cf", pa.list_(pa.string())),
+])
+BLOCKS_SCHEMA = pa.schema([("bkey", pa.uint64()), ("sid", pa.int64())])
+EDGES_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("score", pa.float64())])
+STATE_DDL = [
+    FILES_DDL,
+    # Every dated event: clustering features, canonical or not, its region and timeline row (timeline_id).
+    """CREATE TABLE evs (sid BIGINT, event_id VARCHAR, article_id VARCHAR, leaf VARCHAR, canon BOOLEAN,
+       region VARCHAR, grp VARCHAR, value VARCHAR, granularity VARCHAR, start_date DATE, end_date DATE,
+       clause VARCHAR, trigger VARCHAR, actors VARCHAR[], confidence FLOAT, published_us BIGINT, words VARCHAR[],
+       nkey VARCHAR, actors_cf VARCHAR[])""",
+    # The blocks (dedupe.event_block_keys) of every dated event.
+    "CREATE TABLE blocks (bkey UBIGINT, sid BIGINT)",
+    # Pairs of canonical events that may merge, with their score.
+    "CREATE TABLE edges (a BIGINT, b BIGINT, score DOUBLE)",
+]
+_ROW_FIELDS = "sid, event_id, article_id, value, granularity, start_date, end_date, clause, trigger, actors, " \
+              "confidence, published_us, words"
+_SCORE_FIELDS = "sid, event_id, article_id, granularity, trigger, actors, words"
+
+
+def _signature() -> str:
+    here = Path(__file__).resolve().parent
+    return code_signature(here / "warehouse_timeline.py", here / "dedupe.py", here / "lexicon.py",
+                          here / "resources" / "stopwords.txt", here / "state.py")
+
+
+def _outputs(warehouse: str) -> dict:
+    return storage.file_fingerprints(warehouse, "timeline")
+
+
+def timeline_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path | None = None) -> dict[str, Any]:
+    """The timeline of the whole warehouse; writes ``timeline/year=YYYY/`` and returns statistics.
+
+    With ``state_dir`` (a local folder), only the work the changed partitions and canonical articles touch
+    is redone when the state there describes the current timeline files (see the module docstring)."""
+    started = time.perf_counter()
+    st = StepState(state_dir, "timeline", _signature()) if state_dir is not None else None
+    try:
+        listings = {t: storage.file_fingerprints(warehouse, t) for t in ("events", "article_duplicates")}
+        stats = None
+        if st is not None and st.valid_for(_outputs(warehouse)):
+            st.begin()
+            stats = _incremental(warehouse, st, listings)
+            if stats is not None:
+                stats["mode"] = "incremental"
+        if stats is None:
+            if st is not None:
+                st.reset(STATE_DDL)
+            stats = {**_full(warehouse, listings, st, workers), "mode": "full"}
+        if st is not None and stats.pop("state_ok", True):
+            st.set_files(listings)
+            st.commit(_outputs(warehouse))
+    finally:
+        partitions._canonical_cache.clear()
+        if st is not None:
+            st.close()
+    stats["seconds"] = time.perf_counter() - started
+    return stats
+
+
+# --- chunks of events --------------------------------------------------------------------------------
+
+
+def _prepare(e: dict) -> dict:
+    """An event row as the clustering reads it, with its content words."""
+    e["words"] = dedupe._event_words(e)
+    return e
+
+
+def _regions(eids: Iterable[str], scored: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Connected component of each event over the scored pairs, labelled by its smallest id."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in scored:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {e: find(e) for e in eids}
+
+
+def _published_us(e: dict) -> int | None:
+    p = e.get("published_at")
+    return None if p is None else (p - _EPOCH) // timedelta(microseconds=1)
+
+
+def _evs_row(e: dict, sid: int, canon: bool, region: str | None, grp: str | None) -> dict:
+    return dict(sid=sid, event_id=e["event_id"], article_id=e["article_id"], leaf=e["leaf"], canon=canon,
+                region=region, grp=grp, value=e["value"], granularity=e.get("granularity"),
+                start_date=e["start_date"], end_date=e["end_date"], clause=e["clause"], trigger=e.get("trigger"),
+                actors=e.get("actors") or [], confidence=e.get("confidence"), published_us=_published_us(e),
+                words=sorted(e["words"]), nkey=dedupe.neighbour_key(e, e["words"]),
+                actors_cf=sorted({x.casefold() for x in e.get("actors") or []}))
+
+
+def _cluster_chunk(events: list[dict], canon: list[bool], sid_base: int, keep_state: bool) -> dict[str, Any]:
+    """Cluster one chunk of events (whole start dates): timeline rows, and the state rows when asked."""
+    for e in events:
+        _prepare(e)
+    words = {e["event_id"]: e["words"] for e in events}
+    keys = {e["event_id"]: dedupe.event_block_keys(e, e["words"]) for e in events}
+    by_id = {e["event_id"]: e for e, c in zip(events, canon, strict=True) if c}
+    scored = dedupe.score_events(by_id, words, keys)
+    groups = dedupe.merge_groups({eid: e["article_id"] for eid, e in by_id.items()}, scored)
+    rows = [dedupe.timeline_row([by_id[m] for m in g]) for g in groups]
+    out: dict[str, Any] = {"rows": rows}
+    if keep_state:
+        grp = {m: r["timeline_id"] for g, r in zip(groups, rows, strict=True) for m in g}
+        region = _regions(by_id, scored)
+        sid = {e["event_id"]: sid_base + i for i, e in enumerate(events)}
+        out["evs"] = [_evs_row(e, sid[e["event_id"]], c, region.get(e["event_id"]) if c else None,
+                               grp.get(e["event_id"]) if c else None) for e, c in zip(events, canon, strict=True)]
+        out["blocks"] = ([k for e in events for k in keys[e["event_id"]]],
+                         [sid[e["event_id"]] for e in events for _ in keys[e["event_id"]]])
+        out["edges"] = [(sid[a], sid[b], s) for (a, b), s in scored.items()]
+        out["unique_ids"] = len(sid) == len(events)
+    return out
+
+
+def _sorted_rows(rows: list[dict]) -> pa.Table:
+    rows.sort(key=lambda r: (r["start_date"], r["timeline_id"]))
+    return pa.Table.from_pylist(rows, schema=schemas.TIMELINE)
+
+
+def timeline_year(warehouse: str, year: str, paths: Sequence[str], sid_base: int = 0,
+                  staging: str | None = None) -> dict[str, Any]:
+    """Cluster the events of one ``year=`` directory of ``events`` (its files ``paths``) into that year's timeline
+    file, streaming them in start-date order a bounded chunk at a time. With ``staging`` (a local folder), the
+    year's state rows are written there as Parquet (``<year>.evs|blocks|edges.parquet``)."""
+    started = time.perf_counter()
+    canon_ids = partitions._canonical_ids(warehouse)
+    con = storage.connect_bounded(memory_limit=WORKER_DUCKDB_MEMORY, threads=1, preserve_insertion_order=True,
+                                  temp_directory=tempfile.gettempdir())
+    writers: dict[str, pq.ParquetWriter] = {}
+    rows: list[dict] = []
+    events_in = 0
+    state_ok = True
+    sid = sid_base
+
+    def flush(chunk: pa.Table) -> None:
+        nonlocal sid, state_ok
+        if chunk.num_rows == 0:
+            return
+        canon = pc.is_in(chunk.column("article_id"), value_set=canon_ids).to_pylist()
+        events = chunk.to_pylist()
+        for e in events:
+            e["leaf"] = storage.file_key(e.pop("partition_key") or "") + ".parquet"
+        out = _cluster_chunk(events, canon, sid, staging is not None)
+        sid += len(events)
+        rows.extend(out["rows"])
+        if staging is not None:
+            state_ok = state_ok and out["unique_ids"]
+            bkeys, bsids = out["blocks"]
+            parts = {
+                "evs": pa.Table.from_pylist(out["evs"], schema=EVS_SCHEMA),
+                "blocks": pa.table({"bkey": pa.array(bkeys, type=pa.uint64()), "sid": pa.array(bsids, type=pa.int64())}),
+                "edges": pa.Table.from_pylist([dict(a=a, b=b, score=s) for a, b, s in out["edges"]],
+                                              schema=EDGES_SCHEMA),
+            }
+            for name, t in parts.items():
+                if name not in writers:
+                    writers[name] = pq.ParquetWriter(f"{staging}/{year}.{name}.parquet", t.schema)
+                writers[name].write_table(t)
+
+    try:
+        if paths:
+            cols = ", ".join(f'"{c}"' for c in READ_COLUMNS)
+            reader = con.sql(
+                f"SELECT {cols} FROM read_parquet($paths, hive_partitioning = false, union_by_name = true) "
+                "WHERE start_date IS NOT NULL ORDER BY start_date, event_id",
+                params={"paths": storage.duckdb_paths(con, warehouse, list(paths))},
+            ).to_arrow_reader(8192)
+            pending: list[pa.RecordBatch] = []
+            held = 0
+            for batch in reader:
+                events_in += batch.num_rows
+                pending.append(batch)
+                held += batch.num_rows
+                if held < CHUNK_EVENTS:
+                    continue
+                t = pa.Table.from_batches(pending)
+                days = t.column("start_date")
+                last = days[t.num_rows - 1]
+                cut = pc.sum(pc.less(days, last)).as_py() or 0
+                if cut == 0:
+                    continue  # one start date so far: keep reading
+                flush(t.slice(0, cut))
+                rest = t.slice(cut)
+                pending, held = rest.to_batches(), rest.num_rows
+            if pending:
+                flush(pa.Table.from_batches(pending))
+    finally:
+        for w in writers.values():
+            w.close()
+        con.close()
+    table = _sorted_rows(rows)
+    storage.write_year_file(warehouse, "timeline", storage.WHOLE_TABLE_KEY, year, table)
+    counts = table.column("source_count").to_numpy() if table.num_rows else np.zeros(0, dtype=np.int32)
+    return {"rows": table.num_rows, "events_in": events_in, "multi_source_rows": int((counts > 1).sum()),
+            "max_source_count": int(counts.max(initial=0)), "state_ok": state_ok,
+            "seconds": time.perf_counter() - started}
+
+
+def _full(warehouse: str, listings: dict[str, dict[str, str]], st: StepState | None, workers: int) -> dict[str, Any]:
+    base = storage.parquet_root(warehouse)
+    files_of: dict[str, list[str]] = defaultdict(list)
+    size_of: dict[str, int] = defaultdict(int)
+    for rel, fp in listings["events"].items():
+        y = storage.year_of_path(rel)
+        if y and y != storage.HIVE_NULL:
+            files_of[y].append(f"{base}/{rel}")
+            size_of[y] += int(fp.split(":", 1)[0] or 0)
+    years = sorted(files_of, key=lambda y: -size_of[y])  # biggest first: the pool finishes together
+    sid_base = {y: (i + 1) << 32 for i, y in enumerate(sorted(files_of))}
+    staging = None
+    if st is not None:
+        staging = st.path.parent / f"staging-{uuid.uuid4().hex[:8]}"
+        staging.mkdir()
+    try:
+        n = partitions.worker_count(workers) if sum(size_of.values()) >= partitions.POOL_MIN_BYTES else 1
+        stats = partitions.map_partitions(
+            timeline_year, [(warehouse, y, sorted(files_of[y]), sid_base[y], str(staging) if staging else None)
+                            for y in years], n)
+        storage.drop_years_except(warehouse, "timeline", storage.WHOLE_TABLE_KEY, years)
+        state_ok = all(s["state_ok"] for s in stats)
+        if st is not None and state_ok:
+            for name in ("evs", "blocks", "edges"):
+                found = sorted(str(p) for p in staging.glob(f"*.{name}.parquet"))
+                if found:
+                    st.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)", [found])
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    total: dict[str, Any] = {"rows": 0, "events_in": 0, "multi_source_rows": 0, "max_source_count": 0,
+                             "years": len(years), "state_ok": state_ok}
+    for s in stats:
+        total["rows"] += s["rows"]
+        total["events_in"] += s["events_in"]
+        total["multi_source_rows"] += s["multi_source_rows"]
+        total["max_source_count"] = max(total["max_source_count"], s["max_source_count"])
+    return total
+
+
+# --- incremental -----------------------------------------------------------------------------------------
+
+
+def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _read_events(warehouse: str, paths: list[str]) -> list[dict]:
+    """The dated events of the files ``paths``."""
+    if not paths:
+        return []
+    con = storage.connect_bounded(memory_limit=WORKER_DUCKDB_MEMORY, threads=1)
+    try:
+        cols = ", ".join(f'"{c}"' for c in READ_COLUMNS)
+        t = con.sql(
+            f"SELECT {cols} FROM read_parquet($paths, hive_partitioning = false, union_by_name = true) "
+            "WHERE start_date IS NOT NULL", params={"paths": storage.duckdb_paths(con, warehouse, paths)},
+        ).to_arrow_table()
+    finally:
+        con.close()
+    out = t.to_pylist()
+    for e in out:
+        e["leaf"] = storage.file_key(e.pop("partition_key") or "") + ".parquet"
+    return out
+
+
+class _Events:
+    """The events an incremental run looks at, loaded from the state as needed (by sid)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.eid: dict[int, str] = {}
+        self.nkey: dict[int, str] = {}
+        self.feat: dict[int, dict] = {}  # what scoring reads
+        self.full: dict[int, dict] = {}  # what a timeline row reads
+
+    def add(self, sid: int, e: dict) -> None:
+        """An arriving event (read from its file, prepared)."""
+        self.eid[sid], self.nkey[sid] = e["event_id"], dedupe.neighbour_key(e, e["words"])
+        self.feat[sid] = self.full[sid] = e
+
+    def _fetch(self, fields: str, sids: Iterable[int], into: dict[int, dict]) -> None:
+        missing = sorted(s for s in sids if s not in into)
+        for lo in range(0, len(missing), 100_000):
+            cur = self.con.execute(f"SELECT {fields} FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[]))",
+                                   [missing[lo : lo + 100_000]])
+            names = [d[0] for d in cur.description]
+            for r in cur.fetchall():
+                e = dict(zip(names, r, strict=True))
+                e["words"] = set(e["words"] or [])
+                e["actors"] = list(e["actors"] or [])
+                if "published_us" in e:
+                    us = e.pop("published_us")
+                    e["published_at"] = None if us is None else _EPOCH + timedelta(microseconds=us)
+                into[e["sid"]] = e
+                self.eid[e["sid"]] = e["event_id"]
+
+    def load_features(self, sids: Iterable[int]) -> None:
+        self._fetch(_SCORE_FIELDS, [s for s in sids if s not in self.full], self.feat)
+
+    def load_rows(self, sids: Iterable[int]) -> None:
+        self._fetch(_ROW_FIELDS, sids, self.full)
+
+    def features(self, sid: int) -> dict:
+        return self.full.get(sid) or self.feat[sid]
+
+    def pair(self, a: int, b: int) -> tuple[int, int]:
+        """A pair of sids in the order of their event ids (as the clustering orients pairs)."""
+        return (a, b) if self.eid[a] < self.eid[b] else (b, a)
+
+
+def _members(con: duckdb.DuckDBPyConnection, ev: _Events, bkeys: Iterable[int]) -> dict[int, list[int]]:
+    """The canonical members of blocks ``bkeys`` as recorded, each block in neighbour-key order."""
+    keys = sorted(set(bkeys))
+    out: dict[int, list[int]] = defaultdict(list)
+    if not keys:
+        return out
+    con.register("_bk", pa.table({"bkey": pa.array(keys, type=pa.uint64())}))
+    t = con.sql("SELECT b.bkey, e.sid, e.event_id, e.nkey FROM blocks b JOIN _bk USING (bkey) JOIN evs e USING (sid) "
+                "WHERE e.canon ORDER BY b.bkey, e.nkey").to_arrow_table()
+    con.unregister("_bk")
+    for k, s, eid, nk in zip(*(t.column(c).to_pylist() for c in ("bkey", "sid", "event_id", "nkey")), strict=True):
+        out[k].append(s)
+        ev.eid[s], ev.nkey[s] = eid, nk
+    return out
+
+
+def _all_pairs(members: Sequence[int], ev: _Events) -> set[tuple[int, int]]:
+    """The pairs a block compares (``dedupe.block_pairs``), as oriented sid pairs."""
+    if len(members) <= dedupe.MAX_EVENT_BLOCK:
+        return {ev.pair(a, b) for i, a in enumerate(members) for b in members[i + 1 :]}
+    ordered = sorted(members, key=ev.nkey.__getitem__)
+    w = dedupe.EVENT_WINDOW
+    return {ev.pair(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 : i + 1 + w]}
+
+
+def _window_diff(old: list[int], leaving: set[int], joining: list[int], ev: _Events
+                 ) -> tuple[set[tuple[int, int]], set[tuple[int, int]], list[int]]:
+    """For a block windowed before and after: the pairs that appear and those of its staying members that
+    drop out of the window, and the new member sequence. ``old`` in neighbour-key order."""
+    w = dedupe.EVENT_WINDOW
+    keys = [ev.nkey[s] for s in old]
+    # The merged sequence: old members with the joining ones slotted in by key.
+    slots: dict[int, list[int]] = defaultdict(list)
+    for s in sorted(joining, key=ev.nkey.__getitem__):
+        slots[bisect.bisect_left(keys, ev.nkey[s])].append(s)
+    merged: list[tuple[int, int]] = []  # (sid, -1 leaving / 0 staying / 1 joining)
+    for i, s in enumerate(old):
+        merged.extend((j, 1) for j in slots.get(i, ()))
+        merged.append((s, -1 if s in leaving else 0))
+    merged.extend((j, 1) for j in slots.get(len(old), ()))
+    new_seq = [s for s, f in merged if f >= 0]
+    arrived = {s for v in slots.values() for s in v}
+    appeared: set[tuple[int, int]] = set()
+    for c, s in enumerate(new_seq):
+        if s in arrived:
+            for t in new_seq[max(0, c - w) : c] + new_seq[c + 1 : c + 1 + w]:
+                appeared.add(ev.pair(s, t))
+    flags = np.array([f for _, f in merged], dtype=np.int8)
+    staying = np.flatnonzero(flags == 0)
+    sids = np.array([s for s, _ in merged], dtype=np.int64)[staying]
+    left = np.cumsum(flags == -1)[staying]
+    came = np.cumsum(flags == 1)[staying]
+    dropped: set[tuple[int, int]] = set()
+    for d in range(1, min(w, len(sids) - 1) + 1):
+        old_in = d + (left[d:] - left[:-d]) <= w
+        new_in = d + (came[d:] - came[:-d]) <= w
+        for i in np.flatnonzero(new_in & ~old_in).tolist():
+            appeared.add(ev.pair(int(sids[i]), int(sids[i + d])))
+        for i in np.flatnonzero(old_in & ~new_in).tolist():
+            dropped.add(ev.pair(int(sids[i]), int(sids[i + d])))
+    return appeared, dropped, new_seq
+
+
+def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, str]]) -> dict[str, Any] | None:
+    con = st.con
+    changed = sorted(changed_leaves(st.files("events"), listings["events"]))
+    dup_changed = st.files("article_duplicates") != listings["article_duplicates"]
+    if not changed and not dup_changed:
+        return _state_stats(con)
+    canon_ids = partitions._canonical_ids(warehouse)
+    base = storage.parquet_root(warehouse)
+    ev = _Events(con)
+
+    # Events of the changed partitions: the recorded ones leave, the current ones arrive (new sids).
+    removed = con.execute("SELECT sid, canon FROM evs WHERE leaf IN (SELECT unnest(?::VARCHAR[]))",
+                          [changed]).fetchall()
+    removed_sids = {s for s, _ in removed}
+    changed_set = set(changed)
+    arriving = _read_events(warehouse, [f"{base}/{p}" for p in listings["events"] if leaf(p) in changed_set])
+    ids = [e["event_id"] for e in arriving]
+    if len(set(ids)) != len(ids):
+        return None
+    if ids:
+        con.register("_ids", pa.table({"event_id": pa.array(ids, type=pa.string())}))
+        clash = con.execute("SELECT count(*) FROM evs JOIN _ids USING (event_id) "
+                            "WHERE leaf NOT IN (SELECT unnest(?::VARCHAR[]))", [changed]).fetchall()[0][0]
+        con.unregister("_ids")
+        if clash:
+            return None  # one event id in two partitions: the state cannot tell them apart
+    canon_new = pc.is_in(pa.array([e["article_id"] for e in arriving], type=pa.string()),
+                         value_set=canon_ids).to_pylist() if arriving else []
+    next_sid = (con.execute("SELECT max(sid) FROM evs").fetchall()[0][0] or 0) + 1
+    added: list[int] = []
+    added_canon: dict[int, bool] = {}
+    keys_of: dict[int, list[int]] = {}
+    for e, c in zip(arriving, canon_new, strict=True):
+        _prepare(e)
+        ev.add(next_sid, e)
+        keys_of[next_sid] = dedupe.event_block_keys(e, e["words"])
+        added.append(next_sid)
+        added_canon[next_sid] = c
+        next_sid += 1
+    added_set = set(added)
+
+    # Articles whose canonical status changed: their recorded events join or leave the timeline.
+    flips: dict[int, bool] = {}
+    if dup_changed:
+        con.register("_canon", pa.table({"article_id": canon_ids}))
+        for sid, now in con.execute(
+            "SELECT sid, NOT canon FROM evs WHERE canon != (article_id IN (SELECT article_id FROM _canon)) "
+            "AND leaf NOT IN (SELECT unnest(?::VARCHAR[]))", [changed]
+        ).fetchall():
+            flips[sid] = now
+        con.unregister("_canon")
+    leaving = {s for s, c in removed if c} | {s for s, now in flips.items() if not now}
+    joining_old = {s for s, now in flips.items() if now}
+    joining = joining_old | {s for s in added if added_canon[s]}
+    ev.load_rows(joining_old)
+    for s in joining_old:
+        ev.nkey[s] = dedupe.neighbour_key(ev.full[s], ev.full[s]["words"])
+    for k, s in con.execute("SELECT bkey, sid FROM blocks WHERE sid IN (SELECT unnest(?::BIGINT[]))",
+                            [sorted(leaving | joining_old)]).fetchall():
+        keys_of.setdefault(s, []).append(k)
+
+    # Blocks touched by an event joining or leaving: the pairs that appear, and those that drop out of a window.
+    joins_of: dict[int, list[int]] = defaultdict(list)
+    for s in joining:
+        for k in keys_of.get(s, ()):
+            joins_of[k].append(s)
+    touched = {k for s in leaving | joining for k in keys_of.get(s, ())}
+    old_members = _members(con, ev, touched)
+    new_members: dict[int, list[int]] = {}
+    appeared: set[tuple[int, int]] = set()
+    dropped: set[tuple[int, int]] = set()
+    for k in touched:
+        old = old_members.get(k, [])
+        joins = joins_of.get(k, [])
+        n_new = len(old) - sum(1 for s in old if s in leaving) + len(joins)
+        small = dedupe.MAX_EVENT_BLOCK
+        if len(old) <= small and n_new <= small:  # all pairs before and after
+            new = [s for s in old if s not in leaving] + joins
+            for j in joins:
+                appeared.update(ev.pair(j, m) for m in new if m != j)
+        elif len(old) > small and n_new > small:
+            got, lost_pairs, new = _window_diff(old, leaving, joins, ev)
+            appeared |= got
+            dropped |= lost_pairs
+        else:
+            new = sorted([s for s in old if s not in leaving] + joins, key=ev.nkey.__getitem__)
+            before, after = _all_pairs(old, ev), _all_pairs(new, ev)
+            appeared |= after - before
+            dropped |= before - after
+        new_members[k] = new
+
+    # Recorded pairs that go: those of leaving events, and those no block pairs any more.
+    lost = {(a, b) for a, b in con.execute(
+        "SELECT a, b FROM edges WHERE a IN (SELECT unnest($1::BIGINT[])) OR b IN (SELECT unnest($1::BIGINT[]))",
+        [sorted(leaving)]).fetchall()}
+    dropped_edges = _recorded(con, {p for p in dropped if p not in lost and p not in appeared})
+    lost |= dropped_edges - _still_paired(con, dropped_edges, new_members, ev)
+
+    # The arriving events enter the state now (scored below in SQL; regions and rows follow); the recorded
+    # rows of the changed partitions leave once their regions are known.
+    st.insert("evs", pa.Table.from_pylist([_evs_row(ev.full[s], s, added_canon[s], None, None) for s in added],
+                                          schema=EVS_SCHEMA))
+    st.insert("blocks", pa.table({"bkey": pa.array([k for s in added for k in keys_of[s]], type=pa.uint64()),
+                                  "sid": pa.array([s for s in added for _ in keys_of[s]], type=pa.int64())}))
+
+    # New pairs: scored (a recorded pair keeps its score: a score depends on the two events alone).
+    gained = _score(con, appeared)
+
+    # Regions to replay: every recorded region touched by a joining, leaving or re-paired event.
+    seeds = (leaving | joining_old | {s for p in lost for s in p} | {s for p in gained for s in p}) - added_set
+    regions = sorted({r for (r,) in con.execute(
+        "SELECT DISTINCT region FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[])) AND canon AND region IS NOT NULL",
+        [sorted(seeds)]).fetchall()})
+    region_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date) FROM evs "
+                             "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [regions]).fetchall()
+    article_of: dict[int, str] = {}
+    old_groups: dict[str, set[int]] = defaultdict(set)
+    year_of_grp: dict[str, str] = {}
+    for sid, eid, art, grp, year in region_old:
+        ev.eid[sid] = eid
+        article_of[sid] = art
+        old_groups[grp].add(sid)
+        year_of_grp[grp] = str(year)
+    for s in joining:
+        article_of[s] = ev.features(s)["article_id"]
+    nodes = [s for s, *_ in region_old if s not in leaving] + sorted(joining)
+    in_nodes = set(nodes)
+    recorded = {}
+    if region_old:
+        con.register("_nodes", pa.table({"a": pa.array([s for s, *_ in region_old], type=pa.int64())}))
+        recorded = {(a, b): sc for a, b, sc in con.execute(
+            "SELECT a, b, score FROM edges JOIN _nodes USING (a)").fetchall() if (a, b) not in lost}
+        con.unregister("_nodes")
+    by_eid_pair: dict[tuple[str, str], float] = {}
+    for (a, b), sc in (recorded | gained).items():
+        if a in in_nodes and b in in_nodes:
+            by_eid_pair[(ev.eid[a], ev.eid[b])] = sc
+    groups = dedupe.merge_groups({ev.eid[s]: article_of[s] for s in nodes}, by_eid_pair)
+    region_of = _regions_of(nodes, ev.eid, (recorded | gained).keys())
+    sid_of = {ev.eid[s]: s for s in nodes}
+
+    # Rows of the groups that changed; the others keep their row.
+    unchanged = {frozenset(m): g for g, m in old_groups.items()}
+    grp_of: dict[int, str] = {}
+    build: list[list[int]] = []
+    kept: set[str] = set()
+    for g in groups:
+        members = [sid_of[e] for e in g]
+        same = unchanged.get(frozenset(members))
+        if same is None:
+            build.append(members)
+        else:
+            kept.add(same)
+            grp_of.update((s, same) for s in members)
+    ev.load_rows({s for m in build for s in m})
+    new_rows = []
+    for members in build:
+        row = dedupe.timeline_row([ev.full[s] for s in members])
+        new_rows.append(row)
+        grp_of.update((s, row["timeline_id"]) for s in members)
+    _rewrite_years(warehouse, {g for g in old_groups if g not in kept}, year_of_grp, new_rows)
+
+    # The state follows: regions and rows of the replayed events, canonical flags, pairs.
+    con.execute("DELETE FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[]))", [sorted(removed_sids)])
+    con.execute("DELETE FROM blocks WHERE sid IN (SELECT unnest(?::BIGINT[]))", [sorted(removed_sids)])
+    upd = [(s, True, region_of[s], grp_of[s]) for s in nodes]
+    upd += [(s, False, None, None) for s, now in flips.items() if not now]
+    if upd:
+        con.register("_upd", pa.table({
+            "sid": pa.array([u[0] for u in upd], type=pa.int64()), "canon": pa.array([u[1] for u in upd]),
+            "region": pa.array([u[2] for u in upd], type=pa.string()),
+            "grp": pa.array([u[3] for u in upd], type=pa.string())}))
+        con.execute("UPDATE evs SET canon = u.canon, region = u.region, grp = u.grp FROM _upd u WHERE evs.sid = u.sid")
+        con.unregister("_upd")
+    if lost:
+        con.register("_lost", pa.table({"a": pa.array([a for a, _ in lost], type=pa.int64()),
+                                        "b": pa.array([b for _, b in lost], type=pa.int64())}))
+        con.execute("DELETE FROM edges WHERE (a, b) IN (SELECT (a, b) FROM _lost)")
+        con.unregister("_lost")
+    new_edges = sorted(p for p in gained if p not in recorded)
+    st.insert("edges", pa.Table.from_pylist([dict(a=a, b=b, score=gained[(a, b)]) for a, b in new_edges],
+                                            schema=EDGES_SCHEMA))
+    return {**_state_stats(con), "rows_rebuilt": len(new_rows), "events_replayed": len(nodes)}
+
+
+# ``dedupe.pair_score`` over recorded events, in SQL (the features are stored as the clustering computes them:
+# content words, case-folded actors). Same arithmetic, same order of operations, so the same doubles.
+_SCORE_SQL = f"""
+WITH f AS (
+    SELECT p.a, p.b, ea.granularity AS gran, ea.words AS wa, eb.words AS wb, ea.actors_cf AS xa, eb.actors_cf AS xb,
+           coalesce(ea.trigger <> '' AND ea.trigger = eb.trigger, false) AS same_t,
+           len(list_intersect(ea.words, eb.words)) AS inter
+    FROM _ap p JOIN evs ea ON ea.sid = p.a JOIN evs eb ON eb.sid = p.b
+    WHERE ea.article_id <> eb.article_id),
+g AS (
+    SELECT *, len(list_intersect(xa, xb)) > 0 AS shared,
+           CASE WHEN len(wa) > 0 AND len(wb) > 0 THEN inter / (len(wa) + len(wb) - inter)::DOUBLE ELSE 0.0 END AS jac
+    FROM f)
+SELECT a, b, jac + 0.5 * shared::INTEGER + 0.25 * same_t::INTEGER AS score FROM g
+WHERE CASE WHEN gran IN ({", ".join(repr(g) for g in sorted(dedupe.COARSE_GRANULARITIES))})
+                THEN (shared AND same_t AND jac >= 0.25) OR (jac >= 0.5 AND inter >= 3)
+           WHEN shared THEN same_t OR jac >= 0.25
+           WHEN len(xa) > 0 AND len(xb) > 0 THEN jac >= 0.6 AND inter >= 3
+           ELSE jac >= 0.5 AND inter >= 3 END
+"""
+
+
+def _score(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], float]:
+    """The scores of the pairs (of recorded events, oriented by event id) that may merge."""
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    con.register("_ap", pa.table({"a": pa.array([a for a, _ in pairs], type=pa.int64()),
+                                  "b": pa.array([b for _, b in pairs], type=pa.int64())}))
+    t = con.sql(_SCORE_SQL).to_arrow_table()
+    con.unregister("_ap")
+    return dict(zip(zip(t.column("a").to_pylist(), t.column("b").to_pylist(), strict=True),
+                    t.column("score").to_pylist(), strict=True))
+
+
+def _regions_of(nodes: list[int], eid: dict[int, str], edges: Iterable[tuple[int, int]]) -> dict[int, str]:
+    """Connected component of each node over ``edges``, labelled by its smallest event id."""
+    order = sorted(nodes, key=eid.__getitem__)
+    rank = {s: i for i, s in enumerate(order)}
+    pairs = np.array([(rank[a], rank[b]) for a, b in edges if a in rank and b in rank], dtype=np.int64).reshape(-1, 2)
+    label = np.arange(len(order), dtype=np.int64)
+    while len(pairs):
+        low = np.minimum(label[pairs[:, 0]], label[pairs[:, 1]])
+        before = label.copy()
+        np.minimum.at(label, pairs[:, 0], low)
+        np.minimum.at(label, pairs[:, 1], low)
+        label = label[label]  # jump to the label's label
+        if np.array_equal(label, before):
+            break
+    return {s: eid[order[label[i]]] for i, s in enumerate(order)}
+
+
+def _recorded(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Those of ``pairs`` that are recorded edges."""
+    if not pairs:
+        return set()
+    con.register("_pairs", pa.table({"a": pa.array([a for a, _ in pairs], type=pa.int64()),
+                                     "b": pa.array([b for _, b in pairs], type=pa.int64())}))
+    out = {(a, b) for a, b in con.execute("SELECT a, b FROM edges JOIN _pairs USING (a, b)").fetchall()}
+    con.unregister("_pairs")
+    return out
+
+
+def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], touched: dict[int, list[int]],
+                  ev: _Events) -> set[tuple[int, int]]:
+    """Those recorded ``edges`` that some block still pairs: a touched one (its new members ``touched``, in
+    neighbour-key order when windowed) or an untouched one (as recorded)."""
+    if not edges:
+        return set()
+    sids = sorted({s for p in edges for s in p})
+    keys: dict[int, set[int]] = defaultdict(set)
+    for k, s in con.execute("SELECT bkey, sid FROM blocks WHERE sid IN (SELECT unnest(?::BIGINT[]))",
+                            [sids]).fetchall():
+        keys[s].add(k)
+    shared = {p: keys[p[0]] & keys[p[1]] for p in edges}
+    every = {k for ks in shared.values() for k in ks}
+    members = {k: touched[k] for k in every if k in touched}
+    members.update(_members(con, ev, [k for k in every if k not in touched]))
+    position: dict[int, dict[int, int]] = {}
+
+    def paired(k: int, a: int, b: int) -> bool:
+        m = members.get(k, [])
+        if len(m) <= dedupe.MAX_EVENT_BLOCK:
+            return True  # both are members: every pair is compared
+        if k not in position:
+            ordered = sorted(m, key=ev.nkey.__getitem__)
+            position[k] = {s: i for i, s in enumerate(ordered)}
+        pos = position[k]
+        return a in pos and b in pos and abs(pos[a] - pos[b]) <= dedupe.EVENT_WINDOW
+
+    return {p for p, ks in shared.items() if any(paired(k, *p) for k in ks)}
+
+
+def _rewrite_years(warehouse: str, gone: set[str], year_of_grp: dict[str, str], new_rows: list[dict]) -> None:
+    """Replace in the timeline year files the rows of the groups ``gone`` by ``new_rows``."""
+    years: dict[str, list[dict]] = defaultdict(list)
+    for r in new_rows:
+        years[str(r["start_date"].year)].append(r)
+    gone_by_year: dict[str, set[str]] = defaultdict(set)
+    for g in gone:
+        gone_by_year[year_of_grp[g]].add(g)
+    base = storage.parquet_root(warehouse)
+    for year in sorted(years.keys() | gone_by_year.keys()):
+        path = f"{base}/timeline/year={year}/{storage.file_key(storage.WHOLE_TABLE_KEY)}.parquet"
+        fs, _ = storage._fs(warehouse)
+        old = storage.read_file_columns(warehouse, path, "timeline") if fs.exists(path) else None
+        parts = []
+        if old is not None:
+            drop = pa.array(sorted(gone_by_year.get(year, ())), type=pa.string())
+            parts.append(old.filter(pc.invert(pc.is_in(old.column("timeline_id"), value_set=drop))))
+        parts.append(pa.Table.from_pylist(years.get(year, []), schema=schemas.TIMELINE))
+        table = pa.concat_tables(parts)
+        table = table.take(pc.sort_indices(table, [("start_date", "ascending"), ("timeline_id", "ascending")]))
+        storage.write_year_file(warehouse, "timeline", storage.WHOLE_TABLE_KEY, year, table)
+
+
+def _state_stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    (rows, multi, top, events), = con.execute(
+        "SELECT count(*), count(*) FILTER (n > 1), coalesce(max(n), 0), (SELECT count(*) FROM evs) "
+        "FROM (SELECT grp, count(DISTINCT article_id) AS n FROM evs WHERE canon GROUP BY grp)").fetchall()
+    years = con.execute("SELECT count(DISTINCT year(start_date)) FROM evs WHERE canon").fetchall()[0][0]
+    return {"rows": rows, "events_in": events, "multi_source_rows": multi, "max_source_count": top, "years": years}
