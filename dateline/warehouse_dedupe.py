@@ -278,7 +278,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
 
     # Articles of the changed partitions: the old ones leave, the current ones arrive (with new sids).
     removed = _rows(con, f"SELECT {_ART_COLS} FROM arts WHERE leaf IN (SELECT unnest(?))", [leaves])
-    next_sid = (con.execute("SELECT max(sid) FROM arts").fetchone()[0] or 0) + 1
+    next_sid = (con.execute("SELECT max(sid) FROM arts").fetchall()[0][0] or 0) + 1
     info: dict[int, dict] = {}  # sid -> article row (old or new), for every article this run looks at
     new_sig: dict[int, np.ndarray] = {}
     added: list[int] = []
