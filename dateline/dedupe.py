@@ -74,33 +74,6 @@ _WORD_MIX = (_rng.integers(1, 1 << 63, SHINGLE_WORDS, dtype=np.uint64) << np.uin
 del _rng
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # Attach the larger id under the smaller: the structure does not depend on input order.
-            lo, hi = sorted((ra, rb))
-            self.parent[hi] = lo
-
-    def groups(self, items: Iterable[str]) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = defaultdict(list)
-        for x in items:
-            out[self.find(x)].append(x)
-        return out
-
-
 def normalize_text(text: str) -> str:
     """Case-folded, accent-stable, punctuation-free, whitespace-collapsed text, without wire-service tags."""
     return " ".join(t for t in _tokens(text) if t != _MARK)
@@ -717,24 +690,48 @@ def pair_score(a: dict, b: dict, words: dict[str, set[str]]) -> float | None:
     return _event_score(a, b, words)
 
 
-def merge_groups(articles: dict[str, str], scored: dict[tuple[str, str], float]) -> list[list[str]]:
+def merge_groups(articles: dict[str, str], scored: dict[tuple[str, str], float],
+                 accepted: list[tuple[str, str]] | None = None) -> list[list[str]]:
     """Greedy merge: the pairs with a score (``(smaller, larger)`` id -> score), best first (ties by ids),
     join two groups unless that would put two events of one article in one group. ``articles``: every
-    event's article. Returns the groups (sorted ids), in order of their smallest id.
+    event's article. Returns the groups (sorted ids), in order of their smallest id; the pairs that joined
+    two groups are appended to ``accepted`` when given (any other pair changed nothing when its turn came).
 
     A group only ever grows along scored pairs, so the groups inside one connected component of the
     scored pairs depend on that component's pairs alone."""
-    uf = _UnionFind()
-    articles_of: dict[str, set[str]] = {eid: {art} for eid, art in articles.items()}
-    for (a, b), _score in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])):
-        ra, rb = uf.find(a), uf.find(b)
-        if ra == rb or articles_of[ra] & articles_of[rb]:
-            continue
-        uf.union(ra, rb)
-        root = uf.find(ra)
-        merged = articles_of.pop(ra) | articles_of.pop(rb)
-        articles_of[root] = merged
-    return [sorted(m) for m in uf.groups(sorted(articles)).values()]
+    ids = sorted(articles)
+    rank = {e: i for i, e in enumerate(ids)}
+    parent = list(range(len(ids)))
+    arts: list[set[str] | None] = [{articles[e]} for e in ids]
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    if scored:
+        keys = list(scored)
+        a = np.fromiter((rank[k[0]] for k in keys), dtype=np.int64, count=len(keys))
+        b = np.fromiter((rank[k[1]] for k in keys), dtype=np.int64, count=len(keys))
+        s = np.fromiter(scored.values(), dtype=np.float64, count=len(keys))
+        order = np.lexsort((b, a, -s))  # best score first, ties by the ids
+        for x, y in zip(a[order].tolist(), b[order].tolist(), strict=True):
+            rx, ry = find(x), find(y)
+            if rx == ry or not arts[rx].isdisjoint(arts[ry]):
+                continue
+            lo, hi = (rx, ry) if rx < ry else (ry, rx)
+            parent[hi] = lo
+            arts[lo] |= arts[hi]
+            arts[hi] = None
+            if accepted is not None:
+                accepted.append((ids[x], ids[y]))
+    groups: dict[int, list[str]] = defaultdict(list)
+    for i, e in enumerate(ids):
+        groups[find(i)].append(e)
+    return list(groups.values())
 
 
 def timeline_row(evs: Sequence[dict]) -> dict:

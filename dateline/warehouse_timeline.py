@@ -28,6 +28,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ EVS_SCHEMA = pa.schema([
     ("actors_cf", pa.list_(pa.string())),
 ])
 BLOCKS_SCHEMA = pa.schema([("bkey", pa.uint64()), ("sid", pa.int64())])
-EDGES_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("score", pa.float64())])
+EDGES_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("score", pa.float64()), ("used", pa.bool_())])
 STATE_DDL = [
     FILES_DDL,
     # Every dated event: clustering features, canonical or not, its region and timeline row (timeline_id).
@@ -67,8 +68,9 @@ STATE_DDL = [
        nkey VARCHAR, actors_cf VARCHAR[])""",
     # The blocks (dedupe.event_block_keys) of every dated event.
     "CREATE TABLE blocks (bkey UBIGINT, sid BIGINT)",
-    # Pairs of canonical events that may merge, with their score.
-    "CREATE TABLE edges (a BIGINT, b BIGINT, score DOUBLE)",
+    # Pairs of canonical events that may merge, with their score and whether the merge replay joined two
+    # groups at that pair (an unused pair changed nothing: dropping it changes no group).
+    "CREATE TABLE edges (a BIGINT, b BIGINT, score DOUBLE, used BOOLEAN)",
 ]
 _ROW_FIELDS = "sid, event_id, article_id, value, granularity, start_date, end_date, clause, trigger, actors, " \
               "confidence, published_us, words"
@@ -165,7 +167,8 @@ def _cluster_chunk(events: list[dict], canon: list[bool], sid_base: int, keep_st
     keys = {e["event_id"]: dedupe.event_block_keys(e, e["words"]) for e in events}
     by_id = {e["event_id"]: e for e, c in zip(events, canon, strict=True) if c}
     scored = dedupe.score_events(by_id, words, keys)
-    groups = dedupe.merge_groups({eid: e["article_id"] for eid, e in by_id.items()}, scored)
+    accepted: list[tuple[str, str]] = []
+    groups = dedupe.merge_groups({eid: e["article_id"] for eid, e in by_id.items()}, scored, accepted)
     rows = [dedupe.timeline_row([by_id[m] for m in g]) for g in groups]
     out: dict[str, Any] = {"rows": rows}
     if keep_state:
@@ -176,7 +179,8 @@ def _cluster_chunk(events: list[dict], canon: list[bool], sid_base: int, keep_st
                                grp.get(e["event_id"]) if c else None) for e, c in zip(events, canon, strict=True)]
         out["blocks"] = ([k for e in events for k in keys[e["event_id"]]],
                          [sid[e["event_id"]] for e in events for _ in keys[e["event_id"]]])
-        out["edges"] = [(sid[a], sid[b], s) for (a, b), s in scored.items()]
+        used = set(accepted)
+        out["edges"] = [(sid[a], sid[b], s, (a, b) in used) for (a, b), s in scored.items()]
         out["unique_ids"] = len(sid) == len(events)
     return out
 
@@ -218,7 +222,7 @@ def timeline_year(warehouse: str, year: str, paths: Sequence[str], sid_base: int
             parts = {
                 "evs": pa.Table.from_pylist(out["evs"], schema=EVS_SCHEMA),
                 "blocks": pa.table({"bkey": pa.array(bkeys, type=pa.uint64()), "sid": pa.array(bsids, type=pa.int64())}),
-                "edges": pa.Table.from_pylist([dict(a=a, b=b, score=s) for a, b, s in out["edges"]],
+                "edges": pa.Table.from_pylist([dict(a=a, b=b, score=s, used=u) for a, b, s, u in out["edges"]],
                                               schema=EDGES_SCHEMA),
             }
             for name, t in parts.items():
@@ -351,18 +355,26 @@ class _Events:
     def _fetch(self, fields: str, sids: Iterable[int], into: dict[int, dict]) -> None:
         missing = sorted(s for s in sids if s not in into)
         for lo in range(0, len(missing), 100_000):
-            cur = self.con.execute(f"SELECT {fields} FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[]))",
-                                   [missing[lo : lo + 100_000]])
-            names = [d[0] for d in cur.description]
-            for r in cur.fetchall():
-                e = dict(zip(names, r, strict=True))
-                e["words"] = set(e["words"] or [])
-                e["actors"] = list(e["actors"] or [])
-                if "published_us" in e:
-                    us = e.pop("published_us")
-                    e["published_at"] = None if us is None else _EPOCH + timedelta(microseconds=us)
+            t = self.con.sql(f"SELECT {fields} FROM evs WHERE sid IN (SELECT unnest($s::BIGINT[]))",
+                             params={"s": missing[lo : lo + 100_000]}).to_arrow_table()
+            cols = {c: t.column(c).to_pylist() for c in t.column_names}
+            us = cols.pop("published_us", None)
+            if us is not None:
+                cols["published_at"] = [None if u is None else _EPOCH + timedelta(microseconds=u) for u in us]
+            cols["words"] = [set(w or ()) for w in cols["words"]]
+            cols["actors"] = [a or [] for a in cols["actors"]]
+            names = list(cols)
+            for values in zip(*cols.values(), strict=True):
+                e = dict(zip(names, values, strict=True))
                 into[e["sid"]] = e
                 self.eid[e["sid"]] = e["event_id"]
+
+    def load_nkeys(self, sids: Iterable[int]) -> None:
+        missing = sorted(s for s in sids if s not in self.nkey)
+        if missing:
+            t = self.con.sql("SELECT sid, nkey FROM evs WHERE sid IN (SELECT unnest($s::BIGINT[]))",
+                             params={"s": missing}).to_arrow_table()
+            self.nkey.update(zip(t.column("sid").to_pylist(), t.column("nkey").to_pylist(), strict=True))
 
     def load_features(self, sids: Iterable[int]) -> None:
         self._fetch(_SCORE_FIELDS, [s for s in sids if s not in self.full], self.feat)
@@ -379,18 +391,23 @@ class _Events:
 
 
 def _members(con: duckdb.DuckDBPyConnection, ev: _Events, bkeys: Iterable[int]) -> dict[int, list[int]]:
-    """The canonical members of blocks ``bkeys`` as recorded, each block in neighbour-key order."""
+    """The canonical members of blocks ``bkeys`` as recorded; the members of a windowed block (more than
+    ``MAX_EVENT_BLOCK``) in neighbour-key order, with their keys loaded."""
     keys = sorted(set(bkeys))
     out: dict[int, list[int]] = defaultdict(list)
     if not keys:
         return out
     con.register("_bk", pa.table({"bkey": pa.array(keys, type=pa.uint64())}))
-    t = con.sql("SELECT b.bkey, e.sid, e.event_id, e.nkey FROM blocks b JOIN _bk USING (bkey) JOIN evs e USING (sid) "
-                "WHERE e.canon ORDER BY b.bkey, e.nkey").to_arrow_table()
+    t = con.sql("SELECT b.bkey, e.sid, e.event_id FROM blocks b JOIN _bk USING (bkey) JOIN evs e USING (sid) "
+                "WHERE e.canon").to_arrow_table()
     con.unregister("_bk")
-    for k, s, eid, nk in zip(*(t.column(c).to_pylist() for c in ("bkey", "sid", "event_id", "nkey")), strict=True):
+    for k, s, eid in zip(*(t.column(c).to_pylist() for c in ("bkey", "sid", "event_id")), strict=True):
         out[k].append(s)
-        ev.eid[s], ev.nkey[s] = eid, nk
+        ev.eid[s] = eid
+    ev.load_nkeys({s for m in out.values() if len(m) > dedupe.MAX_EVENT_BLOCK for s in m})
+    for m in out.values():
+        if len(m) > dedupe.MAX_EVENT_BLOCK:
+            m.sort(key=ev.nkey.__getitem__)
     return out
 
 
@@ -406,38 +423,56 @@ def _all_pairs(members: Sequence[int], ev: _Events) -> set[tuple[int, int]]:
 def _window_diff(old: list[int], leaving: set[int], joining: list[int], ev: _Events
                  ) -> tuple[set[tuple[int, int]], set[tuple[int, int]], list[int]]:
     """For a block windowed before and after: the pairs that appear and those of its staying members that
-    drop out of the window, and the new member sequence. ``old`` in neighbour-key order."""
+    drop out of the window, and the new member sequence. ``old`` in neighbour-key order.
+
+    Only pairs around a change can change: each stretch of the merged sequence within ``EVENT_WINDOW`` plus the
+    number of changes of a change is diffed; a pair reaching outside its stretch is at least that far from
+    every change, so out of the window before and after."""
     w = dedupe.EVENT_WINDOW
     keys = [ev.nkey[s] for s in old]
-    # The merged sequence: old members with the joining ones slotted in by key.
-    slots: dict[int, list[int]] = defaultdict(list)
+    slots: dict[int, list[int]] = defaultdict(list)  # old position -> joining members slotted in before it
     for s in sorted(joining, key=ev.nkey.__getitem__):
         slots[bisect.bisect_left(keys, ev.nkey[s])].append(s)
-    merged: list[tuple[int, int]] = []  # (sid, -1 leaving / 0 staying / 1 joining)
+    gone = [i for i, s in enumerate(old) if s in leaving]
+    new_seq: list[int] = []
     for i, s in enumerate(old):
-        merged.extend((j, 1) for j in slots.get(i, ()))
-        merged.append((s, -1 if s in leaving else 0))
-    merged.extend((j, 1) for j in slots.get(len(old), ()))
-    new_seq = [s for s, f in merged if f >= 0]
-    arrived = {s for v in slots.values() for s in v}
+        new_seq.extend(slots.get(i, ()))
+        if s not in leaving:
+            new_seq.append(s)
+    new_seq.extend(slots.get(len(old), ()))
+    margin = w + len(joining) + len(gone)
+    stretches: list[list[int]] = []
+    for p in sorted(set(slots) | set(gone)):
+        lo, hi = max(0, p - margin), min(len(old), p + margin)
+        if stretches and lo <= stretches[-1][1]:
+            stretches[-1][1] = max(stretches[-1][1], hi)
+        else:
+            stretches.append([lo, hi])
     appeared: set[tuple[int, int]] = set()
-    for c, s in enumerate(new_seq):
-        if s in arrived:
-            for t in new_seq[max(0, c - w) : c] + new_seq[c + 1 : c + 1 + w]:
-                appeared.add(ev.pair(s, t))
-    flags = np.array([f for _, f in merged], dtype=np.int8)
-    staying = np.flatnonzero(flags == 0)
-    sids = np.array([s for s, _ in merged], dtype=np.int64)[staying]
-    left = np.cumsum(flags == -1)[staying]
-    came = np.cumsum(flags == 1)[staying]
     dropped: set[tuple[int, int]] = set()
-    for d in range(1, min(w, len(sids) - 1) + 1):
-        old_in = d + (left[d:] - left[:-d]) <= w
-        new_in = d + (came[d:] - came[:-d]) <= w
-        for i in np.flatnonzero(new_in & ~old_in).tolist():
-            appeared.add(ev.pair(int(sids[i]), int(sids[i + d])))
-        for i in np.flatnonzero(old_in & ~new_in).tolist():
-            dropped.add(ev.pair(int(sids[i]), int(sids[i + d])))
+    for lo, hi in stretches:
+        merged: list[tuple[int, int]] = []  # (sid, -1 leaving / 0 staying / 1 joining)
+        for i in range(lo, hi + 1):
+            merged.extend((j, 1) for j in slots.get(i, ()))
+            if i < hi:
+                merged.append((old[i], -1 if old[i] in leaving else 0))
+        seq = [x for x, f in merged if f >= 0]
+        for c, (x, f) in enumerate((x, f) for x, f in merged if f >= 0):
+            if f == 1:
+                for t in seq[max(0, c - w) : c] + seq[c + 1 : c + 1 + w]:
+                    appeared.add(ev.pair(x, t))
+        flags = np.array([f for _, f in merged], dtype=np.int8)
+        staying = np.flatnonzero(flags == 0)
+        sids = np.array([x for x, _ in merged], dtype=np.int64)[staying]
+        left = np.cumsum(flags == -1)[staying]
+        came = np.cumsum(flags == 1)[staying]
+        for d in range(1, min(w, len(sids) - 1) + 1):
+            old_in = d + (left[d:] - left[:-d]) <= w
+            new_in = d + (came[d:] - came[:-d]) <= w
+            for i in np.flatnonzero(new_in & ~old_in).tolist():
+                appeared.add(ev.pair(int(sids[i]), int(sids[i + d])))
+            for i in np.flatnonzero(old_in & ~new_in).tolist():
+                dropped.add(ev.pair(int(sids[i]), int(sids[i + d])))
     return appeared, dropped, new_seq
 
 
@@ -480,7 +515,6 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         added.append(next_sid)
         added_canon[next_sid] = c
         next_sid += 1
-    added_set = set(added)
 
     # Articles whose canonical status changed: their recorded events join or leave the timeline.
     flips: dict[int, bool] = {}
@@ -508,24 +542,27 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         for k in keys_of.get(s, ()):
             joins_of[k].append(s)
     touched = {k for s in leaving | joining for k in keys_of.get(s, ())}
-    old_members = _members(con, ev, touched)
-    new_members: dict[int, list[int]] = {}
+    leaves_of: dict[int, int] = defaultdict(int)
+    for s in leaving:
+        for k in keys_of.get(s, ()):
+            leaves_of[k] += 1
+    old_size = _sizes(con, touched)
+    new_size = {k: old_size.get(k, 0) - leaves_of[k] + len(joins_of.get(k, ())) for k in touched}
+    small = dedupe.MAX_EVENT_BLOCK
+    small_blocks = [k for k in touched if old_size.get(k, 0) <= small and new_size[k] <= small]
+    old_members = _members(con, ev, [k for k in touched if old_size.get(k, 0) > small or new_size[k] > small])
+    new_members: dict[int, list[int]] = {}  # of the windowed touched blocks
     appeared: set[tuple[int, int]] = set()
     dropped: set[tuple[int, int]] = set()
-    for k in touched:
+    for k in old_members.keys() | {k for k in touched if new_size[k] > small}:
         old = old_members.get(k, [])
         joins = joins_of.get(k, [])
-        n_new = len(old) - sum(1 for s in old if s in leaving) + len(joins)
-        small = dedupe.MAX_EVENT_BLOCK
-        if len(old) <= small and n_new <= small:  # all pairs before and after
-            new = [s for s in old if s not in leaving] + joins
-            for j in joins:
-                appeared.update(ev.pair(j, m) for m in new if m != j)
-        elif len(old) > small and n_new > small:
+        if len(old) > small and new_size[k] > small:
             got, lost_pairs, new = _window_diff(old, leaving, joins, ev)
             appeared |= got
             dropped |= lost_pairs
-        else:
+        else:  # all pairs on one side, a window on the other
+            ev.load_nkeys(old)
             new = sorted([s for s in old if s not in leaving] + joins, key=ev.nkey.__getitem__)
             before, after = _all_pairs(old, ev), _all_pairs(new, ev)
             appeared |= after - before
@@ -537,7 +574,10 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         "SELECT a, b FROM edges WHERE a IN (SELECT unnest($1::BIGINT[])) OR b IN (SELECT unnest($1::BIGINT[]))",
         [sorted(leaving)]).fetchall()}
     dropped_edges = _recorded(con, {p for p in dropped if p not in lost and p not in appeared})
-    lost |= dropped_edges - _still_paired(con, dropped_edges, new_members, ev)
+    still = _still_paired(con, set(dropped_edges), new_size, new_members, ev)
+    unpaired = {p for p in dropped_edges if p not in still}
+    lost |= unpaired
+    lost_used = {p for p in unpaired if dropped_edges[p]}  # an unused pair that goes changes no group
 
     # The arriving events enter the state now (scored below in SQL; regions and rows follow); the recorded
     # rows of the changed partitions leave once their regions are known.
@@ -547,48 +587,136 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
                                   "sid": pa.array([s for s in added for _ in keys_of[s]], type=pa.int64())}))
 
     # New pairs: scored (a recorded pair keeps its score: a score depends on the two events alone).
-    gained = _score(con, appeared)
+    gained = _score(con, appeared, small_blocks, joining, leaving)
 
-    # Regions to replay: every recorded region touched by a joining, leaving or re-paired event.
-    seeds = (leaving | joining_old | {s for p in lost for s in p} | {s for p in gained for s in p}) - added_set
-    regions = sorted({r for (r,) in con.execute(
-        "SELECT DISTINCT region FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[])) AND canon AND region IS NOT NULL",
-        [sorted(seeds)]).fetchall()})
-    region_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date) FROM evs "
-                             "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [regions]).fetchall()
-    article_of: dict[int, str] = {}
+    # Where the joining events go. Merges only happen along scored pairs, so the groups of one region depend
+    # on that region alone. A cluster of joining events whose pairs reach a single recorded group (and whose
+    # articles are all new to it) simply joins that group: replaying the region would merge every part of the
+    # group as before (its articles are distinct) and never a part of another one (their merges were refused
+    # for shared articles, which stay). Every other touched region is replayed whole.
+    joiners = sorted(joining)
+    near = sorted({s for p in gained for s in p if s not in joining} | {s for p in lost for s in p} | leaving)
+    rec = {r[0]: r[1:] for r in con.execute(
+        "SELECT sid, event_id, article_id, grp, region FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[]))",
+        [near]).fetchall()}
+    for sid, (eid, *_rest) in rec.items():
+        ev.eid[sid] = eid
+    article_of = {s: ev.features(s)["article_id"] for s in joiners}
+    slow_regions = {rec[s][3] for s in leaving | {x for p in lost_used for x in p} if s in rec and rec[s][3]}
+    slow_regions |= {rec[x][3] for (a, b) in gained if a not in joining and b not in joining for x in (a, b)}
+    parent = {s: s for s in joiners}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    targets: dict[int, set[int]] = defaultdict(set)  # joining event -> recorded neighbours
+    for a, b in gained:
+        if a in joining and b in joining:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        elif a in joining:
+            targets[a].add(b)
+        elif b in joining:
+            targets[b].add(a)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for s in joiners:
+        clusters[find(s)].append(s)
+    reach = {c: {rec[o][2] for s in m for o in targets.get(s, ())} for c, m in clusters.items()}
+    group_articles: dict[str, set[str]] = defaultdict(set)
+    single = sorted({next(iter(g)) for g in reach.values() if len(g) == 1})
+    for grp, art in con.execute("SELECT grp, article_id FROM evs WHERE canon AND grp IN (SELECT unnest(?::VARCHAR[]))",
+                                [single]).fetchall():
+        group_articles[grp].add(art)
+    region_of_grp = {rec[o][2]: rec[o][3] for s in joiners for o in targets.get(s, ())}
+    while True:  # a cluster that cannot simply join makes its regions slow, which may stop others joining
+        attach: dict[str, list[int]] = defaultdict(list)
+        slow_clusters = []
+        for c, m in clusters.items():
+            grps = reach[c]
+            if len(grps) == 1 and region_of_grp[next(iter(grps))] not in slow_regions:
+                attach[next(iter(grps))].extend(m)
+            elif grps:
+                slow_clusters.append(c)
+        grown = {region_of_grp[g] for c in slow_clusters for g in reach[c]} - slow_regions
+        for g, m in attach.items():
+            arts = [article_of[s] for s in m]
+            if len(set(arts)) != len(arts) or group_articles[g] & set(arts):
+                grown.add(region_of_grp[g])
+        if not grown:
+            break
+        slow_regions |= grown
+
+    # The slow regions: replayed from their recorded and new scored pairs.
+    region_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
+                             "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [sorted(slow_regions)]).fetchall()
     old_groups: dict[str, set[int]] = defaultdict(set)
     year_of_grp: dict[str, str] = {}
-    for sid, eid, art, grp, year in region_old:
+    old_region: dict[int, str] = {}
+    old_grp: dict[int, str] = {}
+    for sid, eid, art, grp, year, region in region_old:
         ev.eid[sid] = eid
         article_of[sid] = art
         old_groups[grp].add(sid)
         year_of_grp[grp] = str(year)
-    for s in joining:
-        article_of[s] = ev.features(s)["article_id"]
-    nodes = [s for s, *_ in region_old if s not in leaving] + sorted(joining)
-    in_nodes = set(nodes)
-    recorded = {}
-    if region_old:
-        con.register("_nodes", pa.table({"a": pa.array([s for s, *_ in region_old], type=pa.int64())}))
-        recorded = {(a, b): sc for a, b, sc in con.execute(
-            "SELECT a, b, score FROM edges JOIN _nodes USING (a)").fetchall() if (a, b) not in lost}
-        con.unregister("_nodes")
-    by_eid_pair: dict[tuple[str, str], float] = {}
-    for (a, b), sc in (recorded | gained).items():
-        if a in in_nodes and b in in_nodes:
-            by_eid_pair[(ev.eid[a], ev.eid[b])] = sc
-    groups = dedupe.merge_groups({ev.eid[s]: article_of[s] for s in nodes}, by_eid_pair)
-    region_of = _regions_of(nodes, ev.eid, (recorded | gained).keys())
-    sid_of = {ev.eid[s]: s for s in nodes}
+        old_region[sid], old_grp[sid] = region, grp
+    replay = [s for s, *_ in region_old if s not in leaving]
+    replay += [s for c, m in clusters.items() if not reach[c] or any(region_of_grp[g] in slow_regions for g in reach[c])
+               for s in m]
+    in_replay = set(replay)
+    recorded, was_used = _edges_from(con, [s for s, *_ in region_old], lost)
+    by_eid_pair = {(ev.eid[a], ev.eid[b]): sc for (a, b), sc in (recorded | gained).items()
+                   if a in in_replay and b in in_replay}
+    sid_of = {ev.eid[s]: s for s in replay}
+    accepted: list[tuple[str, str]] = []
+    groups = [[sid_of[e] for e in g]
+              for g in dedupe.merge_groups({ev.eid[s]: article_of[s] for s in replay}, by_eid_pair, accepted)]
+    region_of = _regions_of(replay, ev.eid, [p for p in (recorded | gained) if p[0] in in_replay])
+    used = {(sid_of[a], sid_of[b]) for a, b in accepted}
+    flags = {p: p in used for p in (recorded | gained) if p[0] in in_replay and p[1] in in_replay}
+
+    # The groups joined by new events keep their region; their rows are rebuilt like the replayed groups' rows.
+    attached = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
+                           "WHERE canon AND grp IN (SELECT unnest(?::VARCHAR[]))", [sorted(attach)]).fetchall()
+    members_of: dict[str, list[int]] = defaultdict(list)
+    for sid, eid, art, grp, year, region in attached:
+        ev.eid[sid] = eid
+        article_of[sid] = art
+        members_of[grp].append(sid)
+        old_groups[grp].add(sid)
+        year_of_grp[grp] = str(year)
+        old_region[sid], old_grp[sid] = region, grp
+    inner, inner_used = _edges_from(con, [s for m in members_of.values() for s in m], lost)
+    recorded.update(inner)
+    was_used.update(inner_used)
+    group_of = {s: g for g, m in members_of.items() for s in m} | {s: g for g, m in attach.items() for s in m}
+    by_group: dict[str, dict[tuple[int, int], float]] = defaultdict(dict)
+    for (a, b), sc in (inner | gained).items():
+        if a in group_of and group_of[a] == group_of.get(b):
+            by_group[group_of[a]][(a, b)] = sc
+    for g, m in attach.items():
+        members = members_of[g] + m
+        groups.append(members)
+        region_of.update((s, region_of_grp[g]) for s in members)
+        # The pairs the replay would use inside the grown group (it joins nothing else).
+        sid_of = {ev.eid[s]: s for s in members}
+        accepted = []
+        merged = dedupe.merge_groups({ev.eid[s]: article_of[s] for s in members},
+                                     {(ev.eid[a], ev.eid[b]): sc for (a, b), sc in by_group[g].items()}, accepted)
+        if len(merged) != 1:
+            raise RuntimeError(f"timeline state: group {g} does not stay one group when joined")  # cannot happen
+        used = {(sid_of[a], sid_of[b]) for a, b in accepted}
+        flags.update((p, p in used) for p in by_group[g])
 
     # Rows of the groups that changed; the others keep their row.
     unchanged = {frozenset(m): g for g, m in old_groups.items()}
     grp_of: dict[int, str] = {}
     build: list[list[int]] = []
     kept: set[str] = set()
-    for g in groups:
-        members = [sid_of[e] for e in g]
+    for members in groups:
         same = unchanged.get(frozenset(members))
         if same is None:
             build.append(members)
@@ -603,10 +731,11 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         grp_of.update((s, row["timeline_id"]) for s in members)
     _rewrite_years(warehouse, {g for g in old_groups if g not in kept}, year_of_grp, new_rows)
 
-    # The state follows: regions and rows of the replayed events, canonical flags, pairs.
+    # The state follows: regions and rows that changed, canonical flags, pairs.
     con.execute("DELETE FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[]))", [sorted(removed_sids)])
     con.execute("DELETE FROM blocks WHERE sid IN (SELECT unnest(?::BIGINT[]))", [sorted(removed_sids)])
-    upd = [(s, True, region_of[s], grp_of[s]) for s in nodes]
+    upd = [(s, True, region_of[s], grp_of[s]) for s in grp_of
+           if s in joining or region_of[s] != old_region.get(s) or grp_of[s] != old_grp.get(s)]
     upd += [(s, False, None, None) for s, now in flips.items() if not now]
     if upd:
         con.register("_upd", pa.table({
@@ -620,20 +749,28 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
                                         "b": pa.array([b for _, b in lost], type=pa.int64())}))
         con.execute("DELETE FROM edges WHERE (a, b) IN (SELECT (a, b) FROM _lost)")
         con.unregister("_lost")
+    changed_flags = [(a, b, f) for (a, b), f in flags.items() if (a, b) in was_used and was_used[(a, b)] != f]
+    if changed_flags:
+        con.register("_flags", pa.table({"a": pa.array([a for a, _, _ in changed_flags], type=pa.int64()),
+                                         "b": pa.array([b for _, b, _ in changed_flags], type=pa.int64()),
+                                         "used": pa.array([f for _, _, f in changed_flags])}))
+        con.execute("UPDATE edges SET used = f.used FROM _flags f WHERE edges.a = f.a AND edges.b = f.b")
+        con.unregister("_flags")
     new_edges = sorted(p for p in gained if p not in recorded)
-    st.insert("edges", pa.Table.from_pylist([dict(a=a, b=b, score=gained[(a, b)]) for a, b in new_edges],
-                                            schema=EDGES_SCHEMA))
-    return {**_state_stats(con), "rows_rebuilt": len(new_rows), "events_replayed": len(nodes)}
+    st.insert("edges", pa.Table.from_pylist([dict(a=a, b=b, score=gained[(a, b)], used=flags[(a, b)])
+                                             for a, b in new_edges], schema=EDGES_SCHEMA))
+    return {**_state_stats(con), "rows_rebuilt": len(new_rows), "events_replayed": len(replay),
+            "events_attached": sum(len(m) for m in attach.values())}
 
 
 # ``dedupe.pair_score`` over recorded events, in SQL (the features are stored as the clustering computes them:
 # content words, case-folded actors). Same arithmetic, same order of operations, so the same doubles.
 _SCORE_SQL = f"""
-WITH f AS (
+f AS (
     SELECT p.a, p.b, ea.granularity AS gran, ea.words AS wa, eb.words AS wb, ea.actors_cf AS xa, eb.actors_cf AS xb,
            coalesce(ea.trigger <> '' AND ea.trigger = eb.trigger, false) AS same_t,
            len(list_intersect(ea.words, eb.words)) AS inter
-    FROM _ap p JOIN evs ea ON ea.sid = p.a JOIN evs eb ON eb.sid = p.b
+    FROM pairs p JOIN evs ea ON ea.sid = p.a JOIN evs eb ON eb.sid = p.b
     WHERE ea.article_id <> eb.article_id),
 g AS (
     SELECT *, len(list_intersect(xa, xb)) > 0 AS shared,
@@ -648,15 +785,32 @@ WHERE CASE WHEN gran IN ({", ".join(repr(g) for g in sorted(dedupe.COARSE_GRANUL
 """
 
 
-def _score(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], float]:
-    """The scores of the pairs (of recorded events, oriented by event id) that may merge."""
+# The pairs of the touched blocks that were compared all-pairs before and after: every joining event with every
+# other member of its block (recorded canonical members that stay, and the other joining ones).
+_SMALL_PAIRS_SQL = """
+SELECT DISTINCT CASE WHEN ej.event_id < em.event_id THEN bj.sid ELSE bm.sid END AS a,
+                CASE WHEN ej.event_id < em.event_id THEN bm.sid ELSE bj.sid END AS b
+FROM _small k
+JOIN blocks bj ON bj.bkey = k.bkey JOIN _joining j ON j.sid = bj.sid JOIN evs ej ON ej.sid = bj.sid
+JOIN blocks bm ON bm.bkey = k.bkey JOIN evs em ON em.sid = bm.sid
+WHERE bm.sid <> bj.sid
+  AND ((em.canon AND bm.sid NOT IN (SELECT sid FROM _leaving)) OR bm.sid IN (SELECT sid FROM _joining))
+"""
+
+
+def _score(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[int, int]], small: Sequence[int] = (),
+           joining: Iterable[int] = (), leaving: Iterable[int] = ()) -> dict[tuple[int, int], float]:
+    """The scores of the pairs that may merge among ``pairs`` (of recorded events, oriented by event id) and
+    the joining events' pairs in the all-pairs blocks ``small``."""
     pairs = list(pairs)
-    if not pairs:
-        return {}
     con.register("_ap", pa.table({"a": pa.array([a for a, _ in pairs], type=pa.int64()),
                                   "b": pa.array([b for _, b in pairs], type=pa.int64())}))
-    t = con.sql(_SCORE_SQL).to_arrow_table()
-    con.unregister("_ap")
+    con.register("_small", pa.table({"bkey": pa.array(sorted(small), type=pa.uint64())}))
+    con.register("_joining", pa.table({"sid": pa.array(sorted(joining), type=pa.int64())}))
+    con.register("_leaving", pa.table({"sid": pa.array(sorted(leaving), type=pa.int64())}))
+    t = con.sql(f"WITH pairs AS (SELECT a, b FROM _ap UNION {_SMALL_PAIRS_SQL}), {_SCORE_SQL}").to_arrow_table()
+    for name in ("_ap", "_small", "_joining", "_leaving"):
+        con.unregister(name)
     return dict(zip(zip(t.column("a").to_pylist(), t.column("b").to_pylist(), strict=True),
                     t.column("score").to_pylist(), strict=True))
 
@@ -678,21 +832,33 @@ def _regions_of(nodes: list[int], eid: dict[int, str], edges: Iterable[tuple[int
     return {s: eid[order[label[i]]] for i, s in enumerate(order)}
 
 
-def _recorded(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Those of ``pairs`` that are recorded edges."""
+def _edges_from(con: duckdb.DuckDBPyConnection, sids: list[int], lost: set[tuple[int, int]]
+                ) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], bool]]:
+    """The recorded pairs (score, used) whose first event is one of ``sids``, except those ``lost``."""
+    if not sids:
+        return {}, {}
+    con.register("_nodes", pa.table({"a": pa.array(sids, type=pa.int64())}))
+    rows = [r for r in con.execute("SELECT a, b, score, used FROM edges JOIN _nodes USING (a)").fetchall()
+            if (r[0], r[1]) not in lost]
+    con.unregister("_nodes")
+    return {(a, b): sc for a, b, sc, _ in rows}, {(a, b): u for a, b, _, u in rows}
+
+
+def _recorded(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], bool]:
+    """Those of ``pairs`` that are recorded edges, with their ``used`` flag."""
     if not pairs:
-        return set()
+        return {}
     con.register("_pairs", pa.table({"a": pa.array([a for a, _ in pairs], type=pa.int64()),
                                      "b": pa.array([b for _, b in pairs], type=pa.int64())}))
-    out = {(a, b) for a, b in con.execute("SELECT a, b FROM edges JOIN _pairs USING (a, b)").fetchall()}
+    out = {(a, b): u for a, b, u in con.execute("SELECT a, b, used FROM edges JOIN _pairs USING (a, b)").fetchall()}
     con.unregister("_pairs")
     return out
 
 
-def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], touched: dict[int, list[int]],
-                  ev: _Events) -> set[tuple[int, int]]:
-    """Those recorded ``edges`` that some block still pairs: a touched one (its new members ``touched``, in
-    neighbour-key order when windowed) or an untouched one (as recorded)."""
+def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], touched: dict[int, int],
+                  windowed: dict[int, list[int]], ev: _Events) -> set[tuple[int, int]]:
+    """Those recorded ``edges`` that some block still pairs: a touched one (``touched``: its new size; the
+    members of the windowed ones in ``windowed``, in neighbour-key order) or an untouched one (as recorded)."""
     if not edges:
         return set()
     sids = sorted({s for p in edges for s in p})
@@ -702,21 +868,35 @@ def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], t
         keys[s].add(k)
     shared = {p: keys[p[0]] & keys[p[1]] for p in edges}
     every = {k for ks in shared.values() for k in ks}
-    members = {k: touched[k] for k in every if k in touched}
-    members.update(_members(con, ev, [k for k in every if k not in touched]))
+    sizes = {k: n for k, n in touched.items() if k in every}
+    members = {k: windowed[k] for k in every if k in windowed}
+    untouched = _members(con, ev, [k for k in every if k not in touched])
+    members.update(untouched)
+    sizes.update((k, len(m)) for k, m in untouched.items())
     position: dict[int, dict[int, int]] = {}
 
     def paired(k: int, a: int, b: int) -> bool:
-        m = members.get(k, [])
-        if len(m) <= dedupe.MAX_EVENT_BLOCK:
+        if sizes.get(k, 0) <= dedupe.MAX_EVENT_BLOCK:
             return True  # both are members: every pair is compared
         if k not in position:
-            ordered = sorted(m, key=ev.nkey.__getitem__)
+            ordered = sorted(members[k], key=ev.nkey.__getitem__)
             position[k] = {s: i for i, s in enumerate(ordered)}
         pos = position[k]
         return a in pos and b in pos and abs(pos[a] - pos[b]) <= dedupe.EVENT_WINDOW
 
     return {p for p, ks in shared.items() if any(paired(k, *p) for k in ks)}
+
+
+def _sizes(con: duckdb.DuckDBPyConnection, bkeys: Iterable[int]) -> dict[int, int]:
+    """How many canonical members each of the blocks ``bkeys`` has, as recorded."""
+    keys = sorted(set(bkeys))
+    if not keys:
+        return {}
+    con.register("_bk", pa.table({"bkey": pa.array(keys, type=pa.uint64())}))
+    t = con.sql("SELECT b.bkey, count(*) AS n FROM blocks b JOIN _bk USING (bkey) JOIN evs e USING (sid) "
+                "WHERE e.canon GROUP BY b.bkey").to_arrow_table()
+    con.unregister("_bk")
+    return dict(zip(t.column("bkey").to_pylist(), t.column("n").to_pylist(), strict=True))
 
 
 def _rewrite_years(warehouse: str, gone: set[str], year_of_grp: dict[str, str], new_rows: list[dict]) -> None:
@@ -728,18 +908,23 @@ def _rewrite_years(warehouse: str, gone: set[str], year_of_grp: dict[str, str], 
     for g in gone:
         gone_by_year[year_of_grp[g]].add(g)
     base = storage.parquet_root(warehouse)
-    for year in sorted(years.keys() | gone_by_year.keys()):
+    fs, _ = storage._fs(warehouse)
+
+    def rewrite(year: str) -> None:
         path = f"{base}/timeline/year={year}/{storage.file_key(storage.WHOLE_TABLE_KEY)}.parquet"
-        fs, _ = storage._fs(warehouse)
-        old = storage.read_file_columns(warehouse, path, "timeline") if fs.exists(path) else None
         parts = []
-        if old is not None:
+        if fs.exists(path):
+            old = storage.read_file_columns(warehouse, path, "timeline")
             drop = pa.array(sorted(gone_by_year.get(year, ())), type=pa.string())
             parts.append(old.filter(pc.invert(pc.is_in(old.column("timeline_id"), value_set=drop))))
         parts.append(pa.Table.from_pylist(years.get(year, []), schema=schemas.TIMELINE))
         table = pa.concat_tables(parts)
         table = table.take(pc.sort_indices(table, [("start_date", "ascending"), ("timeline_id", "ascending")]))
         storage.write_year_file(warehouse, "timeline", storage.WHOLE_TABLE_KEY, year, table)
+
+    # Reading and writing Parquet release the GIL: two files at a time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(rewrite, sorted(years.keys() | gone_by_year.keys())))
 
 
 def _state_stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
