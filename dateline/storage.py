@@ -31,6 +31,7 @@ import fsspec
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from fsspec.implementations.local import LocalFileSystem
 
 from dateline.schemas import SCHEMA_VERSION, TABLES, YEAR_PARTITIONED
 
@@ -134,6 +135,17 @@ def _commit(fs: fsspec.AbstractFileSystem, warehouse: Warehouse, tmp: str, path:
 
 def _files_of(fs: fsspec.AbstractFileSystem, base: str, name: str | None = None) -> list[str]:
     """Data files under ``base`` (recursively), only those called ``name`` when given."""
+    if name is not None and isinstance(fs, LocalFileSystem):
+        # One partition's files: look in each year directory rather than listing every file of the table.
+        try:
+            entries = list(os.scandir(base))
+        except FileNotFoundError:
+            return []
+        found = [f"{base}/{name}"] if any(e.name == name and e.is_file() for e in entries) else []
+        for e in entries:
+            if e.is_dir() and not e.name.startswith((".", "_")) and os.path.isfile(f"{base}/{e.name}/{name}"):
+                found.append(f"{base}/{e.name}/{name}")
+        return sorted(found)
     if not fs.exists(base):
         return []
     found = []
@@ -244,18 +256,24 @@ def file_fingerprints(warehouse: Warehouse, table_name: str) -> dict[str, str]:
     base = f"{root}/parquet/{table_name}"
     out: dict[str, str] = {}
     if is_local(warehouse):
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
-            for leaf in filenames:
-                if leaf.startswith((".", "_")) or not leaf.endswith(".parquet"):
+        def walk(path: str, rel: str) -> None:
+            try:
+                entries = list(os.scandir(path))
+            except FileNotFoundError:
+                return
+            for e in entries:
+                if e.name.startswith((".", "_")):
                     continue
-                full = os.path.join(dirpath, leaf)
-                try:
-                    st = os.stat(full)
-                except FileNotFoundError:
-                    continue
-                out[os.path.relpath(full, f"{root}/parquet").replace(os.sep, "/")] = (
-                    f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+                if e.is_dir():
+                    walk(e.path, f"{rel}/{e.name}")
+                elif e.name.endswith(".parquet"):
+                    try:
+                        st = e.stat()
+                    except FileNotFoundError:
+                        continue
+                    out[f"{rel}/{e.name}"] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+        walk(base, table_name)
         return out
     if not fs.exists(base):
         return out

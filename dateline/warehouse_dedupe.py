@@ -352,9 +352,12 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     pairs_new: set[tuple[int, int]] = set()
     new_windows: dict[tuple[int, int], set[tuple[int, int]]] = {}
     for bk in touched:
-        pairs_old |= _window(bucket_old.get(bk, []), bk[0], info)
-        new_windows[bk] = _window(bucket_new.get(bk, []), bk[0], info)
-        pairs_new |= new_windows[bk]
+        old, new = bucket_old.get(bk, ()), bucket_new.get(bk, ())
+        if len(old) > 1:
+            pairs_old |= _window(old, bk[0], info)
+        if len(new) > 1:
+            new_windows[bk] = _window(new, bk[0], info)
+            pairs_new |= new_windows[bk]
     appeared = pairs_new - pairs_old
     dropped = pairs_old - pairs_new
 

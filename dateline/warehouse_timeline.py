@@ -73,8 +73,7 @@ STATE_DDL = [
     "CREATE TABLE edges (a BIGINT, b BIGINT, score DOUBLE, used BOOLEAN)",
 ]
 _ROW_FIELDS = "sid, event_id, article_id, value, granularity, start_date, end_date, clause, trigger, actors, " \
-              "confidence, published_us, words"
-_SCORE_FIELDS = "sid, event_id, article_id, granularity, trigger, actors, words"
+              "confidence, published_us"
 
 
 def _signature() -> str:
@@ -344,13 +343,12 @@ class _Events:
         self.con = con
         self.eid: dict[int, str] = {}
         self.nkey: dict[int, str] = {}
-        self.feat: dict[int, dict] = {}  # what scoring reads
-        self.full: dict[int, dict] = {}  # what a timeline row reads
+        self.full: dict[int, dict] = {}  # what a timeline row reads (arriving events: everything)
 
     def add(self, sid: int, e: dict) -> None:
         """An arriving event (read from its file, prepared)."""
         self.eid[sid], self.nkey[sid] = e["event_id"], dedupe.neighbour_key(e, e["words"])
-        self.feat[sid] = self.full[sid] = e
+        self.full[sid] = e
 
     def _fetch(self, fields: str, sids: Iterable[int], into: dict[int, dict]) -> None:
         missing = sorted(s for s in sids if s not in into)
@@ -361,7 +359,8 @@ class _Events:
             us = cols.pop("published_us", None)
             if us is not None:
                 cols["published_at"] = [None if u is None else _EPOCH + timedelta(microseconds=u) for u in us]
-            cols["words"] = [set(w or ()) for w in cols["words"]]
+            if "words" in cols:
+                cols["words"] = [set(w or ()) for w in cols["words"]]
             cols["actors"] = [a or [] for a in cols["actors"]]
             names = list(cols)
             for values in zip(*cols.values(), strict=True):
@@ -376,14 +375,12 @@ class _Events:
                              params={"s": missing}).to_arrow_table()
             self.nkey.update(zip(t.column("sid").to_pylist(), t.column("nkey").to_pylist(), strict=True))
 
-    def load_features(self, sids: Iterable[int]) -> None:
-        self._fetch(_SCORE_FIELDS, [s for s in sids if s not in self.full], self.feat)
-
-    def load_rows(self, sids: Iterable[int]) -> None:
-        self._fetch(_ROW_FIELDS, sids, self.full)
+    def load_rows(self, sids: Iterable[int], words: bool = False) -> None:
+        """What a timeline row reads of the events ``sids`` (and their content words, to score them)."""
+        self._fetch(_ROW_FIELDS + (", words" if words else ""), sids, self.full)
 
     def features(self, sid: int) -> dict:
-        return self.full.get(sid) or self.feat[sid]
+        return self.full[sid]
 
     def pair(self, a: int, b: int) -> tuple[int, int]:
         """A pair of sids in the order of their event ids (as the clustering orients pairs)."""
@@ -529,7 +526,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     leaving = {s for s, c in removed if c} | {s for s, now in flips.items() if not now}
     joining_old = {s for s, now in flips.items() if now}
     joining = joining_old | {s for s in added if added_canon[s]}
-    ev.load_rows(joining_old)
+    ev.load_rows(joining_old, words=True)
     for s in joining_old:
         ev.nkey[s] = dedupe.neighbour_key(ev.full[s], ev.full[s]["words"])
     for k, s in con.execute("SELECT bkey, sid FROM blocks WHERE sid IN (SELECT unnest(?::BIGINT[]))",
