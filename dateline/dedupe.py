@@ -492,7 +492,7 @@ def cluster_articles(
 
 
 # Shingle sets held at once while verifying (about 3 kB each for a news article).
-_VERIFY_ARTICLES = 100_000
+_VERIFY_ARTICLES = 50_000
 
 
 def _pair_blocks(pairs: np.ndarray) -> list[np.ndarray]:

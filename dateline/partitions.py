@@ -142,6 +142,13 @@ def map_partitions(fn: Callable[..., dict], args: Sequence[tuple], workers: int 
         return list(pool.map(fn, *zip(*args, strict=True)))
 
 
+def run_in_child(fn: Callable[..., dict], *args: Any) -> dict:
+    """``fn(*args)`` in a fresh (spawned) process: a step that needs a lot of memory once gives it all back to
+    the system when it ends, instead of leaving it to the long-lived process that runs every step."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
+
+
 def merge_stats(stats: Sequence[dict]) -> dict[str, Any]:
     """Sum the statistics of several partitions (numbers add, counters merge)."""
     total: dict[str, Any] = {}

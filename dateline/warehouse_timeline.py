@@ -43,8 +43,8 @@ from dateline import dedupe, partitions, pipeline, schemas, storage
 from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, leaf
 
 # Events clustered at once (a chunk never splits a start date); bounds a worker's memory on dense years.
-CHUNK_EVENTS = 20_000
-# DuckDB's memory for sorting one year's events in a worker (it spills beyond).
+CHUNK_EVENTS = 10_000
+# DuckDB's memory for reading the events of changed partitions.
 WORKER_DUCKDB_MEMORY = "256MB"
 READ_COLUMNS = [*pipeline.TIMELINE_EVENT_COLUMNS, "partition_key"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -192,14 +192,13 @@ def _sorted_rows(rows: list[dict]) -> pa.Table:
 def timeline_year(warehouse: str, year: str, paths: Sequence[str], sid_base: int = 0,
                   staging: str | None = None) -> dict[str, Any]:
     """Cluster the events of one ``year=`` directory of ``events`` (its files ``paths``) into that year's timeline
-    file, streaming them in start-date order a bounded chunk at a time. With ``staging`` (a local folder), the
-    year's state rows are written there as Parquet (``<year>.evs|blocks|edges.parquet``)."""
+    file, a bounded chunk of whole start dates at a time (the year's events are first spread over one local
+    spill file per chunk, a file at a time). With ``staging`` (a local folder), the year's state rows are
+    written there as Parquet (``<year>.evs|blocks|edges.parquet``)."""
     started = time.perf_counter()
     canon_ids = partitions._canonical_ids(warehouse)
-    con = storage.connect_bounded(memory_limit=WORKER_DUCKDB_MEMORY, threads=1, preserve_insertion_order=True,
-                                  temp_directory=tempfile.gettempdir())
     writers: dict[str, pq.ParquetWriter] = {}
-    rows: list[dict] = []
+    rows: list[pa.Table] = []
     events_in = 0
     state_ok = True
     sid = sid_base
@@ -214,7 +213,7 @@ def timeline_year(warehouse: str, year: str, paths: Sequence[str], sid_base: int
             e["leaf"] = storage.file_key(e.pop("partition_key") or "") + ".parquet"
         out = _cluster_chunk(events, canon, sid, staging is not None)
         sid += len(events)
-        rows.extend(out["rows"])
+        rows.append(_sorted_rows(out["rows"]))  # chunks come in start-date order: so do their rows
         if staging is not None:
             state_ok = state_ok and out["unique_ids"]
             bkeys, bsids = out["blocks"]
@@ -229,38 +228,48 @@ def timeline_year(warehouse: str, year: str, paths: Sequence[str], sid_base: int
                     writers[name] = pq.ParquetWriter(f"{staging}/{year}.{name}.parquet", t.schema)
                 writers[name].write_table(t)
 
+    spill = Path(tempfile.mkdtemp(prefix="dateline-timeline-"))
     try:
-        if paths:
-            cols = ", ".join(f'"{c}"' for c in READ_COLUMNS)
-            reader = con.sql(
-                f"SELECT {cols} FROM read_parquet($paths, hive_partitioning = false, union_by_name = true) "
-                "WHERE start_date IS NOT NULL ORDER BY start_date, event_id",
-                params={"paths": storage.duckdb_paths(con, warehouse, list(paths))},
-            ).to_arrow_reader(8192)
-            pending: list[pa.RecordBatch] = []
-            held = 0
-            for batch in reader:
-                events_in += batch.num_rows
-                pending.append(batch)
-                held += batch.num_rows
-                if held < CHUNK_EVENTS:
-                    continue
-                t = pa.Table.from_batches(pending)
-                days = t.column("start_date")
-                last = days[t.num_rows - 1]
-                cut = pc.sum(pc.less(days, last)).as_py() or 0
-                if cut == 0:
-                    continue  # one start date so far: keep reading
-                flush(t.slice(0, cut))
-                rest = t.slice(cut)
-                pending, held = rest.to_batches(), rest.num_rows
-            if pending:
-                flush(pa.Table.from_batches(pending))
+        # Pass 1: the start dates alone, to cut the year into chunks of whole dates of about CHUNK_EVENTS events.
+        days = [storage.read_file_columns(warehouse, p, "events", ["start_date"]).column("start_date") for p in paths]
+        ordinals = np.concatenate([pc.drop_null(d).cast(pa.int32()).to_numpy() for d in days]) if days else []
+        values, counts = np.unique(ordinals, return_counts=True)
+        bounds: list[int] = []  # first date of each chunk but the first
+        held = 0
+        for v, c in zip(values.tolist(), counts.tolist(), strict=True):
+            if held and held + c > CHUNK_EVENTS:
+                bounds.append(v)
+                held = 0
+            held += c
+        cuts = np.array(bounds, dtype=np.int32)
+        # Pass 2: each file's events go to their chunk's spill file (Arrow IPC on local disk), a file at a time.
+        spills: dict[int, pa.ipc.RecordBatchFileWriter] = {}
+        for p in paths:
+            t = storage.read_file_columns(warehouse, p, "events", READ_COLUMNS)
+            t = t.filter(pc.is_valid(t.column("start_date")))
+            events_in += t.num_rows
+            if t.num_rows == 0:
+                continue
+            chunk_of = np.searchsorted(cuts, t.column("start_date").cast(pa.int32()).to_numpy(), side="right")
+            for c in np.unique(chunk_of).tolist():
+                part = t.filter(pa.array(chunk_of == c))
+                if c not in spills:
+                    spills[c] = pa.ipc.new_file(str(spill / f"{c}.arrow"), part.schema)
+                spills[c].write_table(part)
+        for w in spills.values():
+            w.close()
+        # Pass 3: the chunks in date order.
+        for c in sorted(spills):
+            with pa.memory_map(str(spill / f"{c}.arrow")) as source:
+                chunk = pa.ipc.open_file(source).read_all()
+            flush(chunk.sort_by([("start_date", "ascending"), ("event_id", "ascending")]))
+            del chunk
+            (spill / f"{c}.arrow").unlink()
     finally:
         for w in writers.values():
             w.close()
-        con.close()
-    table = _sorted_rows(rows)
+        shutil.rmtree(spill, ignore_errors=True)
+    table = pa.concat_tables(rows).combine_chunks() if rows else schemas.TIMELINE.empty_table()
     storage.write_year_file(warehouse, "timeline", storage.WHOLE_TABLE_KEY, year, table)
     counts = table.column("source_count").to_numpy() if table.num_rows else np.zeros(0, dtype=np.int32)
     return {"rows": table.num_rows, "events_in": events_in, "multi_source_rows": int((counts > 1).sum()),

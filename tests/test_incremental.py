@@ -256,6 +256,7 @@ def test_incremental_dedupe_equals_from_scratch(tmp_path: Path, monkeypatch: pyt
         expected = pa.Table.from_pylist(find_duplicate_articles(current), schema=schemas.ARTICLE_DUPLICATES)
         assert got.equals(expected), f"step {step}"
         assert stats["articles"] == len(current)
+        assert stats["canonical_articles"] + stats["near_duplicates"] + stats["exact_duplicates"] == len(current)
         seen = {k: v + stats[k] for k, v in seen.items()}
     assert seen["near_duplicates"] > 0 and seen["exact_duplicates"] > 0
 
@@ -345,3 +346,19 @@ def test_incremental_timeline_equals_from_scratch(tmp_path: Path, monkeypatch: p
         expected = sorted(cluster_events(current), key=lambda r: (r["start_date"], r["timeline_id"]))
         assert got.equals(pa.Table.from_pylist(expected, schema=schemas.TIMELINE)), f"step {step}"
         assert stats["rows"] == len(expected)
+
+
+def test_dedupe_from_scratch_in_a_child_process_equals_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dateline import warehouse_dedupe
+
+    pool = _family_articles(1)
+    wh = str(tmp_path / "wh")
+    for k in range(3):
+        _write_articles(wh, f"p{k}", pool[k * 20 : (k + 1) * 20])
+    partitions.dedupe_warehouse(wh)
+    expected = storage.read_table(wh, "article_duplicates")
+    monkeypatch.setattr(warehouse_dedupe, "CHILD_MIN_BYTES", 0)
+    stats = partitions.dedupe_warehouse(wh, state_dir=tmp_path / "state")
+    assert stats["mode"] == "full" and storage.read_table(wh, "article_duplicates").equals(expected)
+    _write_articles(wh, "p3", pool[60:70])  # the state the child wrote serves the next run
+    assert partitions.dedupe_warehouse(wh, state_dir=tmp_path / "state")["mode"] == "incremental"
