@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,6 +24,8 @@ import pyarrow as pa
 from dateline import storage
 
 STATE_FORMAT = 1
+# DuckDB's memory for a state file (it spills beyond): the state is read and written a slice at a time.
+STATE_MEMORY_LIMIT = os.environ.get("DATELINE_STATE_MEMORY", "256MB")
 
 
 def code_signature(*files: str | Path) -> str:
@@ -41,10 +44,10 @@ class StepState:
         self.path = Path(state_dir) / f"{name}.duckdb"
         self.signature = signature
         try:
-            self.con = storage.connect_bounded(self.path)
+            self.con = storage.connect_bounded(self.path, memory_limit=STATE_MEMORY_LIMIT)
         except duckdb.Error:  # unreadable: start over
             self.path.unlink(missing_ok=True)
-            self.con = storage.connect_bounded(self.path)
+            self.con = storage.connect_bounded(self.path, memory_limit=STATE_MEMORY_LIMIT)
         self.meta = self._read_meta()
 
     def _read_meta(self) -> dict[str, str]:

@@ -337,8 +337,8 @@ def unit_predicate(table_name: str, units: set[str], con: duckdb.DuckDBPyConnect
 
 # Files per INSERT while loading: DuckDB reads the footers of every file of one statement up front, and holds
 # the row groups it is decoding; at a million articles a table has tens of thousands of files.
-LOAD_BATCH_FILES = 256
-LOAD_BATCH_BYTES = 128 << 20
+LOAD_BATCH_FILES = 1024
+LOAD_BATCH_BYTES = 256 << 20
 
 
 def _batches(paths: list[str], sizes: dict[str, int]) -> list[list[str]]:
