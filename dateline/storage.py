@@ -19,6 +19,7 @@ remote warehouse ``publish_duckdb`` takes the local folder to publish into.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -34,6 +35,8 @@ import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 
 from dateline.schemas import SCHEMA_VERSION, TABLES, YEAR_PARTITIONED
+
+log = logging.getLogger(__name__)
 
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
 WHOLE_TABLE_KEY = "__all__"
@@ -317,22 +320,25 @@ def partition_keys_in(con: duckdb.DuckDBPyConnection, relation: str, leaves: set
     return sorted(k for k in keys if k is not None and file_key(k) + ".parquet" in leaves)
 
 
-def unit_predicate(table_name: str, units: set[str], con: duckdb.DuckDBPyConnection, relation: str) -> str:
-    """A SQL condition true for the rows of ``relation`` (a loaded copy of ``table_name``) that belong to ``units``."""
+def unit_predicate(table_name: str, units: set[str], con: duckdb.DuckDBPyConnection, relation: str,
+                   alias: str = "") -> str:
+    """A SQL condition true for the rows of ``relation`` (a loaded copy of ``table_name``) that belong to ``units``
+    (columns qualified by ``alias`` when given)."""
+    q = f"{alias}." if alias else ""
     if not units:
         return "false"
     if table_name == "article_duplicates":
         return "true"
     if table_name == "timeline":
         years = sorted(int(u) for u in units if u not in ("", HIVE_NULL))
-        conds = [f"year(start_date) IN ({', '.join(map(str, years))})"] if years else []
+        conds = [f"year({q}start_date) IN ({', '.join(map(str, years))})"] if years else []
         if HIVE_NULL in units:
-            conds.append("start_date IS NULL")
+            conds.append(f"{q}start_date IS NULL")
         return " OR ".join(conds) or "false"
     keys = partition_keys_in(con, relation, units)
     if not keys:
         return "false"
-    return "partition_key IN (" + ", ".join("'" + k.replace("'", "''") + "'" for k in keys) + ")"
+    return f"{q}partition_key IN (" + ", ".join("'" + k.replace("'", "''") + "'" for k in keys) + ")"
 
 
 # Files per INSERT while loading: DuckDB reads the footers of every file of one statement up front, and holds
@@ -475,8 +481,11 @@ def update_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[st
             if not units:
                 continue
             relation = DB_TABLE_NAMES.get(name, name)
+            files = [p for p in listing[name] if unit_of(name, p) in units]
+            if name in ROW_KEYS and _replace_changed_rows(con, warehouse, name, relation, units, files, listing[name]):
+                continue
             con.execute(f"DELETE FROM {relation} WHERE {unit_predicate(name, units, con, relation)}")
-            load_parquet(con, warehouse, relation, [p for p in listing[name] if unit_of(name, p) in units], listing[name])
+            load_parquet(con, warehouse, relation, files, listing[name])
         for (view,) in con.execute(
             "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal"
         ).fetchall():
@@ -488,6 +497,37 @@ def update_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[st
         return _counts(con)
     finally:
         con.close()
+
+
+# The whole-warehouse tables change a few rows at a time although their files are rewritten (a timeline year,
+# all of article_duplicates): their rows are compared by key and content, and only those that differ replaced.
+ROW_KEYS = {"timeline": "timeline_id", "article_duplicates": "article_id"}
+
+
+def _replace_changed_rows(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, name: str, relation: str,
+                          units: set[str], files: list[str], fingerprints: dict[str, str]) -> bool:
+    """Make the rows of ``units`` in ``relation`` those of ``files``, deleting and inserting only the rows that
+    differ. False (nothing changed) when a key is not unique in the files: the caller replaces the units whole."""
+    key = ROW_KEYS[name]
+    cols = [f.name for f in TABLES[name]]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS SELECT * FROM {relation} LIMIT 0")
+    load_parquet(con, warehouse, "_new", files, fingerprints)
+    n, distinct = con.execute(f'SELECT count(*), count(DISTINCT "{key}") FROM _new').fetchall()[0]
+    if n != distinct:
+        con.execute("DROP TABLE _new")
+        return False
+    same = " AND ".join(f'o."{c}" IS NOT DISTINCT FROM n."{c}"' for c in cols)
+    stale = unit_predicate(name, units, con, relation, "o")
+    # Rows present, identical, on both sides (an equi-join on the key, then the comparison).
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _kept AS SELECT o.rowid AS rid, n."{key}" AS k
+        FROM {relation} o JOIN _new n ON o."{key}" = n."{key}" WHERE ({stale}) AND {same}""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _gone AS SELECT g.rid FROM (SELECT o.rowid AS rid FROM {relation} o
+        WHERE {stale}) g ANTI JOIN _kept k ON g.rid = k.rid""")
+    con.execute(f"DELETE FROM {relation} WHERE rowid IN (SELECT rid FROM _gone)")
+    con.execute(f'INSERT INTO {relation} SELECT n.* FROM _new n ANTI JOIN _kept k ON n."{key}" = k.k')
+    for temp in ("_new", "_kept", "_gone"):
+        con.execute(f"DROP TABLE {temp}")
+    return True
 
 
 def _copy_column_comments(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
@@ -528,8 +568,9 @@ def publish_duckdb(
             try:
                 shutil.copyfile(final, tmp)
                 counts = update_duckdb(warehouse, sql_dir, tmp)
-            except duckdb.Error:
-                counts = None  # an unreadable or foreign file: build afresh
+            except duckdb.Error as exc:  # an unreadable or foreign file: build afresh
+                log.warning("could not update %s (%s): building it afresh", final, exc)
+                counts = None
             if counts is None:
                 for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
                     leftover.unlink(missing_ok=True)

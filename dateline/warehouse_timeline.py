@@ -426,30 +426,102 @@ def _all_pairs(members: Sequence[int], ev: _Events) -> set[tuple[int, int]]:
     return {ev.pair(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 : i + 1 + w]}
 
 
-def _window_diff(old: list[int], leaving: set[int], joining: list[int], ev: _Events
-                 ) -> tuple[set[tuple[int, int]], set[tuple[int, int]], list[int]]:
-    """For a block windowed before and after: the pairs that appear and those of its staying members that
-    drop out of the window, and the new member sequence. ``old`` in neighbour-key order.
+class _Change:
+    """A windowed block's recorded members near its changes: ``rows`` (old position -> sid) covers every position
+    within ``margin`` of an insertion point or a leaving member (``leaving_at``); ``inserts`` are the joining
+    members with the old position they slot in before (``n_old`` for the end)."""
 
-    Only pairs around a change can change: each stretch of the merged sequence within ``EVENT_WINDOW`` plus the
-    number of changes of a change is diffed; a pair reaching outside its stretch is at least that far from
-    every change, so out of the window before and after."""
+    def __init__(self, n_old: int) -> None:
+        self.n_old = n_old
+        self.rows: dict[int, int] = {}
+        self.inserts: list[tuple[int, int]] = []
+        self.leaving_at: list[int] = []
+
+    @property
+    def margin(self) -> int:
+        return dedupe.EVENT_WINDOW + len(self.inserts) + len(self.leaving_at)
+
+    def shift(self, a: int, b: int) -> int:
+        """How much the distance between old positions ``a < b`` grows: joins slotted in, minus members leaving."""
+        joins = bisect.bisect_right(self._at, b) - bisect.bisect_right(self._at, a)
+        gone = bisect.bisect_left(self._gone, b) - bisect.bisect_right(self._gone, a)
+        return joins - gone
+
+    def freeze(self) -> None:
+        self._at = sorted(at for at, _ in self.inserts)
+        self._gone = sorted(self.leaving_at)
+
+
+def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[int], joins_of: dict[int, list[int]],
+                    leaving: set[int]) -> dict[int, _Change]:
+    """For blocks windowed before and after: their recorded members around the changes (SQL numbers every
+    block's members in neighbour-key order; only the neighbourhoods come back)."""
+    if not blocks:
+        return {}
+    joins = [(k, s) for k in blocks for s in joins_of.get(k, ())]
+    con.register("_wb", pa.table({"bkey": pa.array(blocks, type=pa.uint64())}))
+    con.register("_wj", pa.table({"bkey": pa.array([k for k, _ in joins], type=pa.uint64()),
+                                  "sid": pa.array([s for _, s in joins], type=pa.int64()),
+                                  "nkey": pa.array([ev.nkey[s] for _, s in joins], type=pa.string())}))
+    con.register("_wl", pa.table({"sid": pa.array(sorted(leaving), type=pa.int64())}))
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _wm AS
+        SELECT b.bkey, e.sid, e.event_id, e.nkey,
+               row_number() OVER (PARTITION BY b.bkey ORDER BY e.nkey) - 1 AS pos,
+               count(*) OVER (PARTITION BY b.bkey) AS n
+        FROM blocks b JOIN _wb USING (bkey) JOIN evs e USING (sid) WHERE e.canon""")
+    points = con.sql("""
+        SELECT j.bkey, j.sid, (SELECT count(*) FROM _wm m WHERE m.bkey = j.bkey AND m.nkey < j.nkey) AS at, 1 AS kind
+        FROM _wj j
+        UNION ALL
+        SELECT m.bkey, m.sid, m.pos AS at, 0 AS kind FROM _wm m JOIN _wl USING (sid)""").to_arrow_table()
+    out: dict[int, _Change] = {}
+    sizes = dict(con.execute("SELECT bkey, any_value(n) FROM _wm GROUP BY bkey").fetchall())
+    for k in blocks:
+        out[k] = _Change(sizes.get(k, 0))
+    for k, sid, at, kind in zip(*(points.column(c).to_pylist() for c in ("bkey", "sid", "at", "kind")), strict=True):
+        if kind:
+            out[k].inserts.append((at, sid))
+        else:
+            out[k].leaving_at.append(at)
+    con.register("_wp", pa.table({
+        "bkey": pa.array([k for k, c in out.items() for _ in c.inserts + [(p, 0) for p in c.leaving_at]],
+                         type=pa.uint64()),
+        "at": pa.array([at for c in out.values() for at, _ in c.inserts + [(p, 0) for p in c.leaving_at]],
+                       type=pa.int64()),
+        "margin": pa.array([c.margin for c in out.values() for _ in c.inserts + [(p, 0) for p in c.leaving_at]],
+                           type=pa.int64())}))
+    near = con.sql("""
+        SELECT DISTINCT m.bkey, m.sid, m.event_id, m.nkey, m.pos FROM _wm m JOIN _wp p
+        ON m.bkey = p.bkey AND m.pos >= p.at - p.margin AND m.pos < p.at + p.margin""").to_arrow_table()
+    for k, sid, eid, nk, pos in zip(*(near.column(c).to_pylist() for c in ("bkey", "sid", "event_id", "nkey", "pos")),
+                                     strict=True):
+        out[k].rows[pos] = sid
+        ev.eid[sid], ev.nkey[sid] = eid, nk
+    for name in ("_wb", "_wj", "_wl", "_wp"):
+        con.unregister(name)
+    con.execute("DROP TABLE _wm")
+    for c in out.values():
+        c.inserts.sort(key=lambda x: (x[0], ev.nkey[x[1]]))
+        c.freeze()
+    return out
+
+
+def _window_diff(change: _Change, leaving: set[int], ev: _Events) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """For a block windowed before and after: the pairs that appear, and those of its staying members that drop
+    out of the window.
+
+    Only pairs around a change can change: each stretch within ``margin`` (``EVENT_WINDOW`` plus the number of
+    changes) of a change is diffed; a pair reaching outside its stretch is at least that far from every
+    change, so out of the window before and after."""
     w = dedupe.EVENT_WINDOW
-    keys = [ev.nkey[s] for s in old]
     slots: dict[int, list[int]] = defaultdict(list)  # old position -> joining members slotted in before it
-    for s in sorted(joining, key=ev.nkey.__getitem__):
-        slots[bisect.bisect_left(keys, ev.nkey[s])].append(s)
-    gone = [i for i, s in enumerate(old) if s in leaving]
-    new_seq: list[int] = []
-    for i, s in enumerate(old):
-        new_seq.extend(slots.get(i, ()))
-        if s not in leaving:
-            new_seq.append(s)
-    new_seq.extend(slots.get(len(old), ()))
-    margin = w + len(joining) + len(gone)
+    for at, s in change.inserts:
+        slots[at].append(s)
+    margin = change.margin
     stretches: list[list[int]] = []
-    for p in sorted(set(slots) | set(gone)):
-        lo, hi = max(0, p - margin), min(len(old), p + margin)
+    for p in sorted(set(slots) | set(change.leaving_at)):
+        lo, hi = max(0, p - margin), min(change.n_old, p + margin)
         if stretches and lo <= stretches[-1][1]:
             stretches[-1][1] = max(stretches[-1][1], hi)
         else:
@@ -461,7 +533,7 @@ def _window_diff(old: list[int], leaving: set[int], joining: list[int], ev: _Eve
         for i in range(lo, hi + 1):
             merged.extend((j, 1) for j in slots.get(i, ()))
             if i < hi:
-                merged.append((old[i], -1 if old[i] in leaving else 0))
+                merged.append((change.rows[i], -1 if change.rows[i] in leaving else 0))
         seq = [x for x, f in merged if f >= 0]
         for c, (x, f) in enumerate((x, f) for x, f in merged if f >= 0):
             if f == 1:
@@ -479,7 +551,7 @@ def _window_diff(old: list[int], leaving: set[int], joining: list[int], ev: _Eve
                 appeared.add(ev.pair(int(sids[i]), int(sids[i + d])))
             for i in np.flatnonzero(old_in & ~new_in).tolist():
                 dropped.add(ev.pair(int(sids[i]), int(sids[i + d])))
-    return appeared, dropped, new_seq
+    return appeared, dropped
 
 
 def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, str]]) -> dict[str, Any] | None:
@@ -556,23 +628,23 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     new_size = {k: old_size.get(k, 0) - leaves_of[k] + len(joins_of.get(k, ())) for k in touched}
     small = dedupe.MAX_EVENT_BLOCK
     small_blocks = [k for k in touched if old_size.get(k, 0) <= small and new_size[k] <= small]
-    old_members = _members(con, ev, [k for k in touched if old_size.get(k, 0) > small or new_size[k] > small])
-    new_members: dict[int, list[int]] = {}  # of the windowed touched blocks
+    windowed = [k for k in touched if old_size.get(k, 0) > small and new_size[k] > small]
+    changes = _window_changes(con, ev, windowed, joins_of, leaving)
+    old_members = _members(con, ev, [k for k in touched if (old_size.get(k, 0) > small) != (new_size[k] > small)])
+    new_members: dict[int, list[int]] = {}  # of the touched blocks windowed on one side only
     appeared: set[tuple[int, int]] = set()
     dropped: set[tuple[int, int]] = set()
-    for k in old_members.keys() | {k for k in touched if new_size[k] > small}:
-        old = old_members.get(k, [])
-        joins = joins_of.get(k, [])
-        if len(old) > small and new_size[k] > small:
-            got, lost_pairs, new = _window_diff(old, leaving, joins, ev)
-            appeared |= got
-            dropped |= lost_pairs
-        else:  # all pairs on one side, a window on the other
-            ev.load_nkeys(old)
-            new = sorted([s for s in old if s not in leaving] + joins, key=ev.nkey.__getitem__)
-            before, after = _all_pairs(old, ev), _all_pairs(new, ev)
-            appeared |= after - before
-            dropped |= before - after
+    for change in changes.values():
+        got, lost_pairs = _window_diff(change, leaving, ev)
+        appeared |= got
+        dropped |= lost_pairs
+    for k in old_members.keys() | {k for k in touched if new_size[k] > small and old_size.get(k, 0) <= small}:
+        old = old_members.get(k, [])  # all pairs on one side, a window on the other
+        ev.load_nkeys(old)
+        new = sorted([s for s in old if s not in leaving] + joins_of.get(k, []), key=ev.nkey.__getitem__)
+        before, after = _all_pairs(old, ev), _all_pairs(new, ev)
+        appeared |= after - before
+        dropped |= before - after
         new_members[k] = new
 
     # Recorded pairs that go: those of leaving events, and those no block pairs any more.
@@ -580,7 +652,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         "SELECT a, b FROM edges WHERE a IN (SELECT unnest($1::BIGINT[])) OR b IN (SELECT unnest($1::BIGINT[]))",
         [sorted(leaving)]).fetchall()}
     dropped_edges = _recorded(con, {p for p in dropped if p not in lost and p not in appeared})
-    still = _still_paired(con, set(dropped_edges), new_size, new_members, ev)
+    still = _still_paired(con, set(dropped_edges), new_size, new_members, changes, ev)
     unpaired = {p for p in dropped_edges if p not in still}
     lost |= unpaired
     lost_used = {p for p in unpaired if dropped_edges[p]}  # an unused pair that goes changes no group
@@ -862,9 +934,10 @@ def _recorded(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]]) -> di
 
 
 def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], touched: dict[int, int],
-                  windowed: dict[int, list[int]], ev: _Events) -> set[tuple[int, int]]:
-    """Those recorded ``edges`` that some block still pairs: a touched one (``touched``: its new size; the
-    members of the windowed ones in ``windowed``, in neighbour-key order) or an untouched one (as recorded)."""
+                  one_sided: dict[int, list[int]], changes: dict[int, _Change], ev: _Events) -> set[tuple[int, int]]:
+    """Those recorded ``edges`` that some block still pairs: a touched one (``touched``: its new size; new members
+    of the blocks windowed on one side only in ``one_sided``, ``changes`` of those windowed on both) or an
+    untouched one (as recorded)."""
     if not edges:
         return set()
     sids = sorted({s for p in edges for s in p})
@@ -874,21 +947,35 @@ def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], t
         keys[s].add(k)
     shared = {p: keys[p[0]] & keys[p[1]] for p in edges}
     every = {k for ks in shared.values() for k in ks}
-    sizes = {k: n for k, n in touched.items() if k in every}
-    members = {k: windowed[k] for k in every if k in windowed}
-    untouched = _members(con, ev, [k for k in every if k not in touched])
-    members.update(untouched)
-    sizes.update((k, len(m)) for k, m in untouched.items())
-    position: dict[int, dict[int, int]] = {}
+    # Recorded positions (neighbour-key order) of the edges' events in the windowed blocks they share.
+    ranked = sorted(k for k in every if k in changes or k not in touched)
+    position: dict[int, dict[int, int]] = defaultdict(dict)
+    size: dict[int, int] = {}
+    if ranked:
+        con.register("_rk", pa.table({"bkey": pa.array(ranked, type=pa.uint64())}))
+        con.register("_rs", pa.table({"sid": pa.array(sids, type=pa.int64())}))
+        for k, s, pos, n in con.execute("""
+                SELECT bkey, sid, pos, n FROM (
+                    SELECT b.bkey, e.sid, row_number() OVER (PARTITION BY b.bkey ORDER BY e.nkey) - 1 AS pos,
+                           count(*) OVER (PARTITION BY b.bkey) AS n
+                    FROM blocks b JOIN _rk USING (bkey) JOIN evs e USING (sid) WHERE e.canon)
+                WHERE sid IN (SELECT sid FROM _rs)""").fetchall():
+            position[k][s] = pos
+            size[k] = n
+        con.unregister("_rk")
+        con.unregister("_rs")
+    one_sided_pos = {k: {s: i for i, s in enumerate(sorted(m, key=ev.nkey.__getitem__))} for k, m in one_sided.items()}
 
     def paired(k: int, a: int, b: int) -> bool:
-        if sizes.get(k, 0) <= dedupe.MAX_EVENT_BLOCK:
-            return True  # both are members: every pair is compared
-        if k not in position:
-            ordered = sorted(members[k], key=ev.nkey.__getitem__)
-            position[k] = {s: i for i, s in enumerate(ordered)}
-        pos = position[k]
-        return a in pos and b in pos and abs(pos[a] - pos[b]) <= dedupe.EVENT_WINDOW
+        if k in one_sided_pos:
+            pos = one_sided_pos[k]
+            return a in pos and b in pos and abs(pos[a] - pos[b]) <= dedupe.EVENT_WINDOW
+        if k in touched and k not in changes:
+            return True  # all pairs before and after, and both are members
+        if k not in changes and size.get(k, 0) <= dedupe.MAX_EVENT_BLOCK:
+            return True
+        lo, hi = sorted((position[k][a], position[k][b]))
+        return hi - lo + (changes[k].shift(lo, hi) if k in changes else 0) <= dedupe.EVENT_WINDOW
 
     return {p for p, ks in shared.items() if any(paired(k, *p) for k in ks)}
 

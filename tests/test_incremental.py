@@ -92,6 +92,9 @@ def test_incremental_publish_equals_a_fresh_build(tmp_path: Path) -> None:
     storage.write_partition(wh, "events", "p4", _events("p4", [("p4e1", d, date(2020, 5, 2))]))
     storage.replace_table(wh, "article_duplicates", _duplicates(["p1-a", "p3-a", "p4-a", "p4-a1"]))
     _write_timeline(wh, [("t1", d), ("t3", date(2021, 2, 3))])
+    probe = tmp_path / "probe.duckdb"  # the update itself succeeds (publish would fall back to a fresh build)
+    shutil.copyfile(db, probe)
+    assert storage.update_duckdb(wh, SQL_DIR, probe) is not None
     db, counts = storage.publish_duckdb(wh, SQL_DIR, tmp_path / "db")
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM build.parquet_files").fetchone()[0] == sum(
