@@ -746,15 +746,16 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
                for s in m]
     in_replay = set(replay)
     recorded, was_used = _edges_from(con, [s for s, *_ in region_old], lost)
-    by_eid_pair = {(ev.eid[a], ev.eid[b]): sc for (a, b), sc in (recorded | gained).items()
-                   if a in in_replay and b in in_replay}
-    sid_of = {ev.eid[s]: s for s in replay}
+    inside = [(p, sc) for p, sc in recorded.items() if p[0] in in_replay and p[1] in in_replay]
+    inside += [(p, sc) for p, sc in gained.items() if p[0] in in_replay and p[1] in in_replay]
+    eid = ev.eid
+    sid_of = {eid[s]: s for s in replay}
     accepted: list[tuple[str, str]] = []
-    groups = [[sid_of[e] for e in g]
-              for g in dedupe.merge_groups({ev.eid[s]: article_of[s] for s in replay}, by_eid_pair, accepted)]
-    region_of = _regions_of(replay, ev.eid, [p for p in (recorded | gained) if p[0] in in_replay])
+    groups = [[sid_of[e] for e in g] for g in dedupe.merge_groups(
+        {eid[s]: article_of[s] for s in replay}, {(eid[a], eid[b]): sc for (a, b), sc in inside}, accepted)]
+    region_of = _regions_of(replay, eid, [p for p, _ in inside])
     used = {(sid_of[a], sid_of[b]) for a, b in accepted}
-    flags = {p: p in used for p in (recorded | gained) if p[0] in in_replay and p[1] in in_replay}
+    flags = {p: p in used for p, _ in inside}
 
     # The groups joined by new events keep their region; their rows are rebuilt like the replayed groups' rows.
     attached = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
@@ -767,9 +768,17 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         old_groups[grp].add(sid)
         year_of_grp[grp] = str(year)
         old_region[sid], old_grp[sid] = region, grp
-    inner, inner_used = _edges_from(con, [s for m in members_of.values() for s in m], lost)
+    inner: dict[tuple[int, int], float] = {}
+    if attach:
+        con.register("_ag", pa.table({"grp": pa.array(sorted(attach), type=pa.string())}))
+        t = con.sql("""SELECT e.a, e.b, e.score, e.used FROM edges e JOIN evs x ON x.sid = e.a JOIN evs y ON y.sid = e.b
+                       WHERE x.canon AND x.grp IN (SELECT grp FROM _ag) AND y.grp = x.grp""").to_arrow_table()
+        con.unregister("_ag")
+        for a, b, sc, u in zip(*(t.column(c).to_pylist() for c in ("a", "b", "score", "used")), strict=True):
+            if (a, b) not in lost:
+                inner[(a, b)] = sc
+                was_used[(a, b)] = u
     recorded.update(inner)
-    was_used.update(inner_used)
     group_of = {s: g for g, m in members_of.items() for s in m} | {s: g for g, m in attach.items() for s in m}
     by_group: dict[str, dict[tuple[int, int], float]] = defaultdict(dict)
     for (a, b), sc in (inner | gained).items():
@@ -896,8 +905,13 @@ def _score(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[int, int]], sma
 def _regions_of(nodes: list[int], eid: dict[int, str], edges: Iterable[tuple[int, int]]) -> dict[int, str]:
     """Connected component of each node over ``edges``, labelled by its smallest event id."""
     order = sorted(nodes, key=eid.__getitem__)
-    rank = {s: i for i, s in enumerate(order)}
-    pairs = np.array([(rank[a], rank[b]) for a, b in edges if a in rank and b in rank], dtype=np.int64).reshape(-1, 2)
+    sids = np.array(order, dtype=np.int64)
+    by_sid = np.argsort(sids)
+    edges = list(edges)
+    ends = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    at = np.searchsorted(sids[by_sid], ends)
+    found = (at < len(sids)) & (sids[by_sid][np.minimum(at, len(sids) - 1)] == ends)
+    pairs = by_sid[at[found.all(axis=1)]] if len(ends) else np.empty((0, 2), dtype=np.int64)
     label = np.arange(len(order), dtype=np.int64)
     while len(pairs):
         low = np.minimum(label[pairs[:, 0]], label[pairs[:, 1]])
