@@ -1,22 +1,29 @@
 """The deduplicated timeline over the whole warehouse, from scratch or incrementally.
 
 From scratch, the events of each ``year=`` directory (two events only merge when they share a start
-date) are streamed in start-date order and clustered a bounded chunk of dates at a time, the years
-fanned out over a process pool (``dedupe.cluster_events`` on each chunk). With a state folder the run
-also records, for every dated event, its clustering features (content words, blocks), whether its
-article is canonical, its *region* (the connected component of the pairs that may merge) and its
-timeline row, plus every pair that may merge with its score.
+date) are spread over local spill files of about ``CHUNK_EVENTS`` events of whole dates and clustered a
+chunk at a time, the years fanned out over a process pool (``dedupe.cluster_events`` on each chunk).
+With a state folder the run also records, for every dated event, its clustering features (content
+words, case-folded actors, blocks, neighbour key), whether its article is canonical, its *region* (the
+connected component of the pairs that may merge) and its timeline row, plus every pair that may merge
+with its score and whether the merge replay used it.
 
 Merges only ever happen along scored pairs, so the rows of one region depend on that region alone
 (``dedupe.merge_groups``). A later run therefore redoes only:
 
 * the blocks holding an event that arrived (new or changed partition, article became canonical) or
-  left: their pairs are recomputed (all pairs, or the sorted-neighbourhood window of a large block),
-  new pairs scored, recorded pairs that no block pairs any more forgotten;
-* the regions touched by those pairs or events: their merges are replayed from the recorded and new
-  scores, and the rows of the groups that changed rebuilt; the year files holding them are rewritten.
+  left: the pairs that appear are scored (in SQL, from the recorded features); for a block compared by
+  sorted neighbourhood only the stretches around its changes are diffed (numbered in SQL), and a
+  recorded pair that no block pairs any more is forgotten;
+* the regions where something else than new events joining happened (an event left, a used pair went,
+  new events bridge groups or share an article with the group they reach): their merges are replayed
+  from the recorded and new scores;
+* new events whose pairs all reach one recorded group (and whose articles are new to it) join that
+  group: a replay would merge every part of the group as before and nothing else, so only the group's
+  row and the used flags of its pairs are recomputed.
 
-The result is the table a from-scratch run writes (tests compare both).
+The year files holding changed rows are rewritten. The result is the table a from-scratch run writes
+(tests compare both after random sequences of changes).
 """
 
 from __future__ import annotations
@@ -318,12 +325,6 @@ def _full(warehouse: str, listings: dict[str, dict[str, str]], st: StepState | N
 
 
 # --- incremental -----------------------------------------------------------------------------------------
-
-
-def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def _read_events(warehouse: str, paths: list[str]) -> list[dict]:
