@@ -181,6 +181,10 @@ WEEKDAYS: list[Row] = [
      "1999-10-07", "day", "1999-10-07/1999-10-08"),
     ("Stocks fell Friday, down 4.5% from the previous Friday.", date(1989, 10, 30), "the previous Friday",
      "1989-10-20", "day", "1989-10-20/1989-10-21"),
+    # "until" marks a deadline ahead, unless the clause is past perfect: then the limit has passed
+    ("The offer stands until Friday.", D, "Friday", "2017-08-11", "day", "2017-08-11/2017-08-12"),
+    ("Until Thursday, police had not named a suspect.", D, "Thursday", "2017-08-03", "day",
+     "2017-08-03/2017-08-04"),
     ("Protesters gathered over the weekend.", D, "the weekend", "2017-W31-WE", "week", "2017-08-05/2017-08-07"),
     ("Crowds are expected this weekend.", D, "this weekend", "2017-W32-WE", "week", "2017-08-12/2017-08-14"),
 ]

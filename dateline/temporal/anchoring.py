@@ -110,10 +110,14 @@ def tense_at(text: str, start: int, end: int) -> str | None:
     prev = ""
     last_future = -10  # token index of the last future cue: "will be held" is future, not past
     last_had = -10  # token index of the last "had": "had been due to expire" is past
+    after = -1  # token index of the first word after the mention
+    best_word = ""
     for k, (w, m) in enumerate(words):
         if start <= m.start() < end:
             prev = w
             continue
+        if after < 0 and m.start() >= end:
+            after = k
         if k + 1 < len(words) and cues.get(f"{w} {words[k + 1][0]}") == "none":
             prev = w
             continue
@@ -140,7 +144,14 @@ def tense_at(text: str, start: int, end: int) -> str | None:
             dist *= _FUTURE_WEIGHT
         if best is None or dist < best[0]:
             best = (dist, t)
+            best_word = w
+    if best is not None and best_word in _UNTIL and after >= 0 and any(
+            w in ("had", "hadn't") for w, _ in words[after : after + 4]):
+        return "past"  # "Until Thursday, they had not called him a suspect": a limit in the past
     return best[1] if best else None
+
+
+_UNTIL = frozenset(("until", "till"))
 
 
 def infer_ref(resolved: list[Resolved]) -> Ref | None:
