@@ -214,6 +214,14 @@ NEWS_EDGE: list[Row] = [
     ("Summer '16 was hot.", D, "Summer '16", "2016-SU", "DATE", None),
     ("It was popular in the 1800s.", D, "the 1800s", "18", "DATE", None),
     ("It dates from the 2000s.", D, "the 2000s", "200", "DATE", None),
+    # midday is noon; a clock hour with "in the morning/evening" is a time; "mid-afternoon" a part of day
+    ("He will appear before the judge at midday.", D, "midday", "2017-08-08T12:00", "TIME", None),
+    ("The father will leave at 4 in the morning.", D, "4 in the morning", "2017-08-08T04:00", "TIME", None),
+    ("The show starts at 8 in the evening.", D, "8 in the evening", "2017-08-08T20:00", "TIME", None),
+    ("By mid-afternoon, officials said the raid was over.", D, "mid-afternoon", "2017-08-08TAF", "TIME", None),
+    # "the past decade" is the ten years up to now, not the previous calendar decade
+    ("Attacks became routine over the past decade.", D, "the past decade", "P10Y", "DURATION", None),
+    ("It was one of the great events of the past century.", D, "the past century", "P100Y", "DURATION", None),
 ]
 
 ALL = [pytest.param(*r, id=f"{name}:{r[0][:40]}") for name, rows in
@@ -265,6 +273,8 @@ NEGATIVES = [
     "Prices fall when demand drops.",
     "he lives on the 5th floor",
     "Gonzalez said on CBS's ''60 Minutes.''",
+    "For the people of Poland, high noon has come.",
+    "The poster showed Gary Cooper from High Noon.",
 ]
 
 

@@ -209,12 +209,12 @@ def _time(c: Candidate) -> Frame:
     g = c.groups
     kw: dict[str, object] = {}
     if "noon" in g:
-        kw["hour"] = 12 if g["noon"].lower() == "noon" else 24
+        kw["hour"] = 24 if g["noon"].lower() == "midnight" else 12  # noon, midday
         kw["minute"] = 0
     else:
         h = int(g["hour"])
         ampm = g.get("ampm", "").lower().replace(" ", "")
-        pod = lookup("POD", g.get("pod") or g.get("pod2") or "")
+        pod = lookup("POD", g.get("pod") or g.get("pod2") or g.get("pod3") or "")
         deictic = canon_deictic(g["deictic"]) if "deictic" in g else ""
         if not ampm and (pod in ("AF", "EV", "NI") or (deictic == "tonight" and pod is None)):
             ampm = "pm"  # "7 tonight", "8 tomorrow night", "5 this afternoon"
