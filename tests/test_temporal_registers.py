@@ -219,6 +219,15 @@ NEWS_EDGE: list[Row] = [
     ("The father will leave at 4 in the morning.", D, "4 in the morning", "2017-08-08T04:00", "TIME", None),
     ("The show starts at 8 in the evening.", D, "8 in the evening", "2017-08-08T20:00", "TIME", None),
     ("By mid-afternoon, officials said the raid was over.", D, "mid-afternoon", "2017-08-08TAF", "TIME", None),
+    # a bare clock hour with "o'clock" (also "oclock", number words, "in the morning")
+    ("We met at 3 o'clock.", D, "3 o'clock", "2017-08-08T15:00", "TIME", None),
+    ("cu at 3 oclock", D, "3 oclock", "2017-08-08T15:00", "TIME", None),
+    ("The bells rang at twelve o'clock.", D, "twelve o'clock", "2017-08-08T12:00", "TIME", None),
+    ("He woke at six o'clock in the morning.", D, "six o'clock in the morning", "2017-08-08T06:00", "TIME", None),
+    ("The vote will be held Friday at 5 o'clock.", D, "5 o'clock", "2017-08-11T17:00", "TIME", None),
+    # a bare day coordinated with a month and day is a day of that month
+    ("The summit will be held on April 24 and 25.", D, "25", "2018-04-25", "DATE", None),
+    ("The talks were held on March 3 or 4 in Paris.", D, "4", "2017-03-04", "DATE", None),
     # "the past decade" is the ten years up to now, not the previous calendar decade
     ("Attacks became routine over the past decade.", D, "the past decade", "P10Y", "DURATION", None),
     ("It was one of the great events of the past century.", D, "the past century", "P100Y", "DURATION", None),
@@ -276,6 +285,15 @@ NEGATIVES = [
     "For the people of Poland, high noon has come.",
     "The poster showed Gary Cooper from High Noon.",
 ]
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("On May 3 and 4 people died.", ["May 3"]),
+    ("Sales rose on May 3 and 4.5% on May 4.", ["May 3", "May 4"]),
+    ("He met her on Friday, Aug. 4, and 5 others.", ["Friday, Aug. 4"]),
+])
+def test_coordinated_day_needs_a_date_context(text: str, spans: list[str]) -> None:
+    assert [m.text for m in tag(text, D)] == spans
 
 
 @pytest.mark.parametrize("text", NEGATIVES)

@@ -212,7 +212,7 @@ def _time(c: Candidate) -> Frame:
         kw["hour"] = 24 if g["noon"].lower() == "midnight" else 12  # noon, midday
         kw["minute"] = 0
     else:
-        h = int(g["hour"])
+        h = int(g["hour"]) if g["hour"].isdigit() else int(parse_number(g["hour"]) or 0)  # "three o'clock"
         ampm = g.get("ampm", "").lower().replace(" ", "")
         pod = lookup("POD", g.get("pod") or g.get("pod2") or g.get("pod3") or "")
         deictic = canon_deictic(g["deictic"]) if "deictic" in g else ""

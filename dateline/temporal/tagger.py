@@ -112,6 +112,7 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
                 if a.gran == "quarter" and is_reported(a, tense):
                     last_quarter = a
     out = _attach_clock_times(text, out, frames)
+    out = _coordinated_days(text, out)
     if foreign:
         out = _merge_foreign(text, out, foreign)
     return out
@@ -302,6 +303,44 @@ def _attach_clock_times(text: str, out: list[Mention], frames: list[Frame]) -> l
         res[i] = replace(m, value=value, anchor_source=src, start_date=iv[0] if iv else None,  # type: ignore[arg-type]
                          end_date=iv[1] if iv else None)
     return res
+
+
+_AND_DAY = re.compile(r"[ \t]+(?:and|or|&)[ \t]+(\d{1,2})(?:st|nd|rd|th)?\b(?![.,:/]?\d|%|[ \t]*[-\u2013]|,?[ \t]+\d{4})")
+_ENDS_IN_DAY = re.compile(r"\d{1,2}(?:st|nd|rd|th)?$")
+
+
+def _coordinated_days(text: str, out: list[Mention]) -> list[Mention]:
+    """The bare day in "April 24 and 25", "on March 3 or 4": a date of the month just named.
+
+    Only a later day of that month, and only when nothing but punctuation or a function word
+    follows it ("April 24 and 25 in Washington"; not "May 3 and 4 people died").
+    """
+    from dateline.temporal.extract import _word_after, _words
+
+    extra = []
+    for k, m in enumerate(out):
+        if m.granularity != "day" or m.anchor_source == "unresolved" or not _ENDS_IN_DAY.search(m.text):
+            continue
+        if not _DAY_PART.fullmatch(m.value):
+            continue
+        mt = _AND_DAY.match(text, m.end)
+        if mt is None or (k + 1 < len(out) and out[k + 1].start < mt.end()):
+            continue
+        after = _word_after(text, mt.end())
+        if after and text[mt.end() : mt.end() + 1] == " " and after.lower() not in _words("function_words"):
+            continue
+        first = date.fromisoformat(m.value)
+        try:
+            d = first.replace(day=int(mt.group(1)))
+        except ValueError:
+            continue
+        if d <= first:
+            continue
+        iv = interval_of(d.isoformat())
+        s, e = mt.start(1), mt.end()
+        extra.append(replace(m, start=s, end=e, text=text[s:e], value=d.isoformat(),
+                             start_date=iv[0] if iv else None, end_date=iv[1] if iv else None, mod=None))
+    return sorted(out + extra, key=lambda m: m.start) if extra else out
 
 
 def _merge_foreign(text: str, out: list[Mention], found: list) -> list[Mention]:
