@@ -225,6 +225,10 @@ NEWS_EDGE: list[Row] = [
     ("The bells rang at twelve o'clock.", D, "twelve o'clock", "2017-08-08T12:00", "TIME", None),
     ("He woke at six o'clock in the morning.", D, "six o'clock in the morning", "2017-08-08T06:00", "TIME", None),
     ("The vote will be held Friday at 5 o'clock.", D, "5 o'clock", "2017-08-11T17:00", "TIME", None),
+    # "the day before/after" a named date is one day off it (TimeBank spans it without the article)
+    ("The day before last Tuesday's hearing, he went home.", D, "day before last Tuesday", "2017-07-31", "DATE",
+     None),
+    ("Shops reopened the day after Christmas.", date(2018, 1, 3), "day after Christmas", "2017-12-26", "DATE", None),
     # a bare day coordinated with a month and day is a day of that month
     ("The summit will be held on April 24 and 25.", D, "25", "2018-04-25", "DATE", None),
     ("The talks were held on March 3 or 4 in Paris.", D, "4", "2017-03-04", "DATE", None),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from dateline.temporal.absolute import foreign_dates, looks_english
 from dateline.temporal.anchoring import infer_ref, tense_at
@@ -113,6 +113,7 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
                     last_quarter = a
     out = _attach_clock_times(text, out, frames)
     out = _coordinated_days(text, out)
+    out = _day_before_after(text, out)
     if foreign:
         out = _merge_foreign(text, out, foreign)
     return out
@@ -341,6 +342,28 @@ def _coordinated_days(text: str, out: list[Mention]) -> list[Mention]:
         extra.append(replace(m, start=s, end=e, text=text[s:e], value=d.isoformat(),
                              start_date=iv[0] if iv else None, end_date=iv[1] if iv else None, mod=None))
     return sorted(out + extra, key=lambda m: m.start) if extra else out
+
+
+_DAY_BEFORE_AFTER = re.compile(r"(?<![\w-])(day)[ \t]+(before|after)[ \t]+$", re.IGNORECASE)
+
+
+def _day_before_after(text: str, out: list[Mention]) -> list[Mention]:
+    """ "the day before last Tuesday's hearing", "the day after Christmas": one day off the date named.
+
+    The TIMEX3 spans "day before last Tuesday" (TimeBank leaves the article out).
+    """
+    res = list(out)
+    for k, m in enumerate(out):
+        if m.timex_type != "DATE" or m.anchor_source == "unresolved" or not _DAY_PART.fullmatch(m.value):
+            continue
+        mt = _DAY_BEFORE_AFTER.search(text, max(0, m.start - 16), m.start)
+        if mt is None or (k and out[k - 1].end > mt.start()):
+            continue
+        d = date.fromisoformat(m.value) + timedelta(days=-1 if mt.group(2).lower() == "before" else 1)
+        iv = interval_of(d.isoformat())
+        res[k] = replace(m, start=mt.start(), text=text[mt.start() : m.end], value=d.isoformat(),
+                         start_date=iv[0] if iv else None, end_date=iv[1] if iv else None)
+    return res
 
 
 def _merge_foreign(text: str, out: list[Mention], found: list) -> list[Mention]:
