@@ -229,6 +229,16 @@ NEWS_EDGE: list[Row] = [
     ("The day before last Tuesday's hearing, he went home.", D, "day before last Tuesday", "2017-07-31", "DATE",
      None),
     ("Shops reopened the day after Christmas.", date(2018, 1, 3), "day after Christmas", "2017-12-26", "DATE", None),
+    # "pre-/post-" + year; "earlier/later in the year"; "that quarter" after a quarter; "-long" durations;
+    # US Election Day (the Tuesday after the first Monday of November)
+    ("The post-1959 politics split families.", D, "post-1959", "1959", "DATE", None),
+    ("Rains delayed planting earlier in the year.", D, "earlier in the year", "2017", "DATE", "START"),
+    ("Profit fell in the second quarter of 2016. Results for that quarter included a charge.", D, "that quarter",
+     "2016-Q2", "DATE", None),
+    ("They left their third day-long meeting.", D, "day-long", "P1D", "DURATION", None),
+    ("It is a decades-long dispute.", D, "decades-long", "PXDE", "DURATION", None),
+    ("It ran a months-long campaign.", D, "months-long", "PXM", "DURATION", None),
+    ("Turnout will be high on Election Day.", date(2016, 10, 20), "Election Day", "2016-11-08", "DATE", None),
     # a bare day coordinated with a month and day is a day of that month
     ("The summit will be held on April 24 and 25.", D, "25", "2018-04-25", "DATE", None),
     ("The talks were held on March 3 or 4 in Paris.", D, "4", "2017-03-04", "DATE", None),

@@ -310,7 +310,7 @@ def _duration(c: Candidate) -> Frame:
     if "num" not in g and g.get("rel", "").lower() in ("recent", "coming", "past"):
         ref = "FUTURE_REF" if g["rel"].lower() == "coming" else "PAST_REF"
         return Frame(type="DATE", kind="value", value=ref)  # "recent years", "coming months"
-    n = parse_number(g["num"]) if "num" in g else None
+    n = parse_number(g["num"]) if "num" in g else float(c.rule.params["n"]) if "n" in c.rule.params else None
     if n is not None and "andhalf" in g:
         n += 0.5
     if unit == "FN":
