@@ -105,6 +105,13 @@ NARRATIVE: list[Row] = [
     ("He moved to Paris in 1850. The next year he returned.", None, "The next year", "1851", "DATE", None),
     ("He was born in 1901. Two years later his brother was born.", None, "Two years", "P2Y", "DURATION", None),
     ("The city fell in 1453. A decade later it was rebuilt.", None, "A decade", "P10Y", "DURATION", None),
+    # "N units later/earlier" moves the narrative on: what follows counts from the new date
+    ("She reached Paris on March 3, 1921. Two days later she met him. That evening they dined.", D,
+     "That evening", "1921-03-05TEV", "TIME", None),
+    ("He was born in 1809. Three years later his mother died. That year was hard.", D, "That year", "1812", "DATE",
+     None),
+    ("The war ended on May 8, 1945. A week earlier, the city had fallen. The next day it burned.", D,
+     "The next day", "1945-05-02", "DATE", None),
     ("He lived in the 15th century.", None, "the 15th century", "14", "DATE", None),
     ("He ruled in the eighteenth century.", D, "the eighteenth century", "17", "DATE", None),
     ("In the late 19th century, industry grew.", D, "the late 19th century", "18", "DATE", "END"),

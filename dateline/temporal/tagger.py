@@ -20,6 +20,7 @@ from dateline.temporal.resolve import (
     resolve,
     shift,
     unresolved_value,
+    value_at,
 )
 from dateline.temporal.timex import granularity_of, interval_of
 
@@ -111,12 +112,41 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
                 last, last_tense = a, tense
                 if a.gran == "quarter" and is_reported(a, tense):
                     last_quarter = a
+        elif r.type == "DURATION" and last is not None and last.gran in _MOVABLE:
+            last = _moved(text, c.end, r.value, last) or last  # "Two days later ... that evening"
     out = _attach_clock_times(text, out, frames)
     out = _coordinated_days(text, out)
     out = _day_before_after(text, out)
     if foreign:
         out = _merge_foreign(text, out, foreign)
     return out
+
+
+_LATER = re.compile(r"[ \t]+(later|afterwards?|after that|earlier|before that)\b", re.IGNORECASE)
+_WHOLE_DURATION = re.compile(r"P(\d+)([DWMY])")
+_MOVABLE = ("time", "day", "month", "year")
+
+
+def _moved(text: str, end: int, duration: str, last: Anchor) -> Anchor | None:
+    """The narrative's date after "Two days later" / "A year earlier" (TimeML tags only the DURATION).
+
+    The anchor moves by the duration, keeping its granularity: "On March 3, 1921 ... Two days
+    later ... That evening" is the evening of March 5.
+    """
+    mt = _LATER.match(text, end)
+    dm = _WHOLE_DURATION.fullmatch(duration)
+    if mt is None or dm is None:
+        return None
+    n = int(dm.group(1)) * (-1 if mt.group(1).lower() in ("earlier", "before that") else 1)
+    unit = dm.group(2)
+    if unit in ("D", "W") and last.gran not in ("day", "time"):
+        return None  # "a week later" after "in May": still May, as far as the text says
+    try:
+        d = shift(last.start, unit, n)
+    except (ValueError, OverflowError):
+        return None
+    gran = "day" if last.gran == "time" else last.gran
+    return Anchor(value_at(d, gran), d, gran, last.source)
 
 
 _NUMERIC_PART = re.compile(r"(\d+)[/.-](\d+)")
