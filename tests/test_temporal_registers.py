@@ -105,6 +105,11 @@ NARRATIVE: list[Row] = [
     ("He moved to Paris in 1850. The next year he returned.", None, "The next year", "1851", "DATE", None),
     ("He was born in 1901. Two years later his brother was born.", None, "Two years", "P2Y", "DURATION", None),
     ("The city fell in 1453. A decade later it was rebuilt.", None, "A decade", "P10Y", "DURATION", None),
+    # "the following March", "the next spring" (with the article) follow the date last told
+    ("In the summer of 1944 the city was liberated. The next spring they returned.", D, "The next spring",
+     "1945-SP", "DATE", None),
+    ("It was a cold morning in January 1950. The following March the river flooded.", D, "The following March", "1950-03",
+     "DATE", None),
     # "N units later/earlier" moves the narrative on: what follows counts from the new date
     ("She reached Paris on March 3, 1921. Two days later she met him. That evening they dined.", D,
      "That evening", "1921-03-05TEV", "TIME", None),

@@ -74,7 +74,7 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
         narrated = f.kind == "relative" and _narrated(text, c, f, last, ref, history)
         if narrated:
             f = replace(f, kind="anaphoric", anchor="narrative")  # "In 1850 he left. The next year he returned."
-        f_ref = _narrative_ref(f, last, ref) if history else None
+        f_ref = _narrative_ref(f, last, ref) if history else _following_ref(text, c, f, last)
         if f_ref is not None and tense_at(told, c.start, c.end) != "past":
             f_ref = None  # "a summit set for April": history texts speak of the future too
         if f_ref is not None:  # a history text: "In 1939 ... In March" is March 1939
@@ -212,6 +212,14 @@ def _narrative_ref(f: Frame, last: Anchor | None, ref: Ref | None) -> Ref | None
     if f.weekday and last.gran in ("day", "time"):
         return Ref(last.start, "day", "inferred")  # "On 7 December 1941 ... On Monday": the Monday after
     return None
+
+
+def _following_ref(text: str, c, f: Frame, last: Anchor | None) -> Ref | None:
+    """ "the following March", "the next spring": after the date last told, not after the document date."""
+    if (last is None or f.kind != "calendar" or f.year is not None or f.rel not in ("next", "following", "previous")
+            or not (f.month or f.season) or f.day or not text[c.start : c.start + 4].lower() == "the "):
+        return None
+    return Ref(last.start, "year" if last.gran in ("year", "decade", "century") else "day", "inferred")
 
 
 def _narrated(text: str, c, f: Frame, last: Anchor | None, ref: Ref | None, history: bool = False) -> bool:
