@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from dateline.disjoint_set import DisjointSet
 from dateline.lexicon import word_set
 
 SHINGLE_WORDS = 5
@@ -445,15 +446,7 @@ def cluster_articles(
     pairs = candidate_pairs(sig, sizes, id_order(article_ids[r] for r in reps.tolist()))
     del sig
     # Exact test on the candidates' shingle sets (of their representatives' own texts).
-    uf: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        root = x
-        while uf.get(root, root) != root:
-            root = uf[root]
-        while uf.get(x, x) != root:
-            uf[x], x = root, uf[x]
-        return root
+    uf: DisjointSet[int] = DisjointSet()
 
     for block in _pair_blocks(reps[pairs]):
         sets = shingle_sets(np.unique(block).tolist())
@@ -461,11 +454,9 @@ def cluster_articles(
             if _similarity(sets[i], sets[j]) is not None:
                 if edges is not None:
                     edges.append((i, j))
-                a, b = find(i), find(j)
-                if a != b:
-                    uf[max(a, b)] = min(a, b)
+                uf.union(i, j)
         del sets
-    comp = np.array([find(r) for r in rep.tolist()], dtype=np.int64) if uf else rep.copy()
+    comp = np.array([uf.find(r) for r in rep.tolist()], dtype=np.int64) if uf else rep.copy()
     # Canonical per component: the best metadata rank, ties broken by id.
     id_rank = np.empty(n, dtype=np.int64)
     id_rank[np.array(sorted(range(n), key=lambda i: article_ids[i]), dtype=np.int64)] = np.arange(n)
@@ -701,16 +692,9 @@ def merge_groups(articles: dict[str, str], scored: dict[tuple[str, str], float],
     scored pairs depend on that component's pairs alone."""
     ids = sorted(articles)
     rank = {e: i for i, e in enumerate(ids)}
-    parent = list(range(len(ids)))
     arts: list[set[str] | None] = [{articles[e]} for e in ids]
-
-    def find(x: int) -> int:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
+    sets: DisjointSet[int] = DisjointSet()
+    find = sets.find
 
     if scored:
         keys = list(scored)
@@ -723,7 +707,7 @@ def merge_groups(articles: dict[str, str], scored: dict[tuple[str, str], float],
             if rx == ry or not arts[rx].isdisjoint(arts[ry]):
                 continue
             lo, hi = (rx, ry) if rx < ry else (ry, rx)
-            parent[hi] = lo
+            sets.union(lo, hi)
             arts[lo] |= arts[hi]
             arts[hi] = None
             if accepted is not None:

@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dateline import dedupe, partitions, schemas, storage
+from dateline.disjoint_set import DisjointSet
 from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, leaf
 
 _SIG_META = ["article_id", "content_hash", "shingle_count", "has_published_at", "has_url", "has_title",
@@ -51,7 +52,7 @@ STATE_DDL = [
 
 def _signature() -> str:
     here = Path(__file__).resolve().parent
-    return code_signature(here / "warehouse_dedupe.py", here / "dedupe.py", here / "state.py")
+    return code_signature(here / "warehouse_dedupe.py", here / "dedupe.py", here / "disjoint_set.py", here / "state.py")
 
 
 def _outputs(warehouse: str) -> dict:
@@ -429,23 +430,12 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     in_region = set(region)
     kept_edges = {(a, b) for a, b in con.execute(
         "SELECT a, b FROM edges WHERE a IN (SELECT unnest(?))", [sorted(in_region)]).fetchall()} - lost_edges
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
+    sets: DisjointSet[int] = DisjointSet()
     for a, b in kept_edges | gained:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        sets.union(a, b)
     groups: dict[int, list[int]] = defaultdict(list)
     for s in region:
-        groups[find(info[s]["rep"])].append(s)
+        groups[sets.find(info[s]["rep"])].append(s)
 
     # Canonical copy, method and similarity of every article of the recomputed components.
     old_rows = {r["article_id"]: r for r in old_table.filter(pc.is_in(

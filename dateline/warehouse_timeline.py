@@ -47,6 +47,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dateline import dedupe, partitions, pipeline, schemas, storage
+from dateline.disjoint_set import DisjointSet, components
 from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, leaf
 
 # Events clustered at once (a chunk never splits a start date); bounds a worker's memory on dense years.
@@ -86,7 +87,7 @@ _ROW_FIELDS = "sid, event_id, article_id, value, granularity, start_date, end_da
 def _signature() -> str:
     here = Path(__file__).resolve().parent
     return code_signature(here / "warehouse_timeline.py", here / "dedupe.py", here / "lexicon.py",
-                          here / "resources" / "stopwords.txt", here / "state.py")
+                          here / "resources" / "stopwords.txt", here / "state.py", here / "disjoint_set.py")
 
 
 def _outputs(warehouse: str) -> dict:
@@ -134,21 +135,7 @@ def _prepare(e: dict) -> dict:
 
 def _regions(eids: Iterable[str], scored: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Connected component of each event over the scored pairs, labelled by its smallest id."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    for a, b in scored:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {e: find(e) for e in eids}
+    return components(eids, scored)
 
 
 def _published_us(e: dict) -> int | None:
@@ -683,27 +670,18 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     article_of = {s: ev.features(s)["article_id"] for s in joiners}
     slow_regions = {rec[s][3] for s in leaving | {x for p in lost_used for x in p} if s in rec and rec[s][3]}
     slow_regions |= {rec[x][3] for (a, b) in gained if a not in joining and b not in joining for x in (a, b)}
-    parent = {s: s for s in joiners}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    linked: DisjointSet[int] = DisjointSet()
     targets: dict[int, set[int]] = defaultdict(set)  # joining event -> recorded neighbours
     for a, b in gained:
         if a in joining and b in joining:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+            linked.union(a, b)
         elif a in joining:
             targets[a].add(b)
         elif b in joining:
             targets[b].add(a)
     clusters: dict[int, list[int]] = defaultdict(list)
     for s in joiners:
-        clusters[find(s)].append(s)
+        clusters[linked.find(s)].append(s)
     reach = {c: {rec[o][2] for s in m for o in targets.get(s, ())} for c, m in clusters.items()}
     group_articles: dict[str, set[str]] = defaultdict(set)
     single = sorted({next(iter(g)) for g in reach.values() if len(g) == 1})
