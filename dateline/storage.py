@@ -434,6 +434,15 @@ def _run_view_files(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> None:
         _copy_column_comments(con, table, view)
 
 
+def _finish_build(con: duckdb.DuckDBPyConnection, sql_dir: Path, listing: dict[str, dict[str, str]]) -> dict[str, int]:
+    """The last steps of a build or an update, once the tables hold the rows of ``listing``: record the files,
+    create the views and publish-time aggregates, checkpoint. Returns the row counts."""
+    _write_manifest(con, sql_dir, listing)
+    _run_view_files(con, sql_dir)
+    con.execute("CHECKPOINT")
+    return _counts(con)
+
+
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {name: con.execute(f"SELECT count(*) FROM {DB_TABLE_NAMES.get(name, name)}").fetchone()[0]
             for name in TABLES}
@@ -456,10 +465,7 @@ def build_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[str
         listing = {name: file_fingerprints(warehouse, name) for name in TABLES}
         for name in TABLES:
             load_parquet(con, warehouse, DB_TABLE_NAMES.get(name, name), listing[name], listing[name])
-        _write_manifest(con, sql_dir, listing)
-        _run_view_files(con, sql_dir)
-        con.execute("CHECKPOINT")
-        return _counts(con)
+        return _finish_build(con, sql_dir, listing)
     finally:
         con.close()
 
@@ -491,10 +497,7 @@ def update_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[st
         ).fetchall():
             con.execute(f'DROP VIEW IF EXISTS "{view}"')
         con.execute("DROP SCHEMA IF EXISTS agg CASCADE")
-        _write_manifest(con, sql_dir, listing)
-        _run_view_files(con, sql_dir)
-        con.execute("CHECKPOINT")
-        return _counts(con)
+        return _finish_build(con, sql_dir, listing)
     finally:
         con.close()
 
