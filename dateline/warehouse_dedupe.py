@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 from dateline import dedupe, partitions, schemas, storage
 from dateline.disjoint_set import DisjointSet
 from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, leaf
+from dateline.window_diff import WindowChange, window_diff
 
 _SIG_META = ["article_id", "content_hash", "shingle_count", "has_published_at", "has_url", "has_title",
              "text_length", "partition_key"]
@@ -43,8 +44,8 @@ STATE_DDL = [
     """CREATE TABLE arts (sid BIGINT, article_id VARCHAR, content_hash VARCHAR, leaf VARCHAR, row_idx INTEGER,
        shingles INTEGER, no_date BOOLEAN, no_url BOOLEAN, no_title BOOLEAN, length BIGINT, rep BIGINT,
        comp VARCHAR)""",
-    # One row per representative and band: the LSH bucket it is in.
-    "CREATE TABLE lsh (band UTINYINT, key UBIGINT, sid BIGINT)",
+    # One row per representative and band: the LSH bucket it is in and where it sorts there (``tb``, then its id).
+    "CREATE TABLE lsh (band UTINYINT, key UBIGINT, sid BIGINT, tb UBIGINT)",
     # Pairs of representatives that passed the exact test.
     "CREATE TABLE edges (a BIGINT, b BIGINT)",
 ]
@@ -52,7 +53,8 @@ STATE_DDL = [
 
 def _signature() -> str:
     here = Path(__file__).resolve().parent
-    return code_signature(here / "warehouse_dedupe.py", here / "dedupe.py", here / "disjoint_set.py", here / "state.py")
+    return code_signature(here / "warehouse_dedupe.py", here / "dedupe.py", here / "disjoint_set.py", here / "state.py",
+                          here / "window_diff.py")
 
 
 def _outputs(warehouse: str) -> dict:
@@ -216,9 +218,11 @@ def _full(warehouse: str, listings: dict[str, dict[str, str]], st: StepState | N
         if (sizes < 0).any():
             raise RuntimeError("signatures table out of step with articles: a representative has no signature")
         if st is not None:  # the LSH buckets of every representative, a band at a time
+            order = dedupe.id_order(ids[r] for r in reps.tolist())
             for b in range(dedupe.LSH_BANDS):
                 st.insert("lsh", pa.table({"band": pa.array(np.full(len(reps), b, dtype=np.uint8)),
-                                           "key": pa.array(dedupe._band_key(sig, b)), "sid": pa.array(reps)}))
+                                           "key": pa.array(dedupe._band_key(sig, b)), "sid": pa.array(reps),
+                                           "tb": pa.array(dedupe._tiebreak(order, b))}))
         return sig, sizes
 
     def shingle_sets(indices: Sequence[int]) -> dict[int, np.ndarray]:
@@ -362,28 +366,20 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     leave_keys = con.execute("SELECT band, key, sid FROM lsh WHERE sid IN (SELECT unnest(?))",
                              [sorted(gone_reps)]).fetchall()
 
-    # Buckets touched by a representative leaving or arriving: old and new window pairs.
+    # Buckets touched by a representative leaving or arriving: the window pairs that appear and drop out,
+    # from each bucket's members around its changes (numbered in SQL, never listed whole).
+    arrive_tb = np.stack([dedupe._tiebreak(dedupe.id_order(info[s]["article_id"] for s in arrive), b)
+                          for b in range(dedupe.LSH_BANDS)], axis=1) if arrive else None
     touched = {(int(b), int(k)) for b, k, _ in leave_keys}
     for x in range(len(arrive)):
         touched.update((b, int(arrive_keys[x, b])) for b in range(dedupe.LSH_BANDS))
-    bucket_old = _bucket_members(con, touched)
-    bucket_new = {bk: [s for s in m if s not in gone_reps] for bk, m in bucket_old.items()}
-    for x, s in enumerate(arrive):
-        for b in range(dedupe.LSH_BANDS):
-            bucket_new.setdefault((b, int(arrive_keys[x, b])), []).append(s)
-    _fill_info(con, info, {s for m in bucket_new.values() for s in m} | {s for m in bucket_old.values() for s in m})
-    pairs_old: set[tuple[int, int]] = set()
-    pairs_new: set[tuple[int, int]] = set()
-    new_windows: dict[tuple[int, int], set[tuple[int, int]]] = {}
-    for bk in touched:
-        old, new = bucket_old.get(bk, ()), bucket_new.get(bk, ())
-        if len(old) > 1:
-            pairs_old |= _window(old, bk[0], info)
-        if len(new) > 1:
-            new_windows[bk] = _window(new, bk[0], info)
-            pairs_new |= new_windows[bk]
-    appeared = pairs_new - pairs_old
-    dropped = pairs_old - pairs_new
+    joins = [(b, int(arrive_keys[x, b]), s, int(arrive_tb[x, b]), info[s]["article_id"])
+             for x, s in enumerate(arrive) for b in range(dedupe.LSH_BANDS)]
+    appeared, dropped = set(), set()
+    for change in _bucket_changes(con, touched, joins, gone_reps).values():
+        got, went = window_diff(change, gone_reps, _sid_pair)
+        appeared |= got
+        dropped |= went
 
     # Recorded passed pairs: those of leaving representatives go; those that left a window go unless
     # another (untouched) bucket still pairs them.
@@ -391,7 +387,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         "SELECT a, b FROM edges WHERE a IN (SELECT unnest($1)) OR b IN (SELECT unnest($1))",
         [sorted(gone_reps)]).fetchall()}
     dropped_edges = _edges_among(con, dropped - old_edges)
-    still = _still_candidates(con, dropped_edges, touched, info)
+    still = _still_candidates(con, dropped_edges, touched)
     lost_edges = old_edges | (dropped_edges - still)
 
     # New candidate pairs: screen on the signatures, then the exact test on the texts.
@@ -494,6 +490,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
             "band": pa.array(np.tile(np.arange(dedupe.LSH_BANDS, dtype=np.uint8), len(arrive))),
             "key": pa.array(arrive_keys.ravel()),
             "sid": pa.array(np.repeat(np.array(arrive, dtype=np.int64), dedupe.LSH_BANDS)),
+            "tb": pa.array(arrive_tb.ravel()),
         }))
     if lost_edges:
         lost = pa.table({"a": pa.array([a for a, _ in lost_edges], type=pa.int64()),
@@ -507,18 +504,67 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     return _counts(table)
 
 
-def _bucket_members(con, buckets: set[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
-    out: dict[tuple[int, int], list[int]] = defaultdict(list)
-    if not buckets:
-        return out
-    keys = sorted(buckets)
-    con.register("_buckets", pa.table({"band": pa.array([b for b, _ in keys], type=pa.uint8()),
-                                       "key": pa.array([k for _, k in keys], type=pa.uint64())}))
-    t = con.sql("SELECT l.band, l.key, l.sid FROM lsh l JOIN _buckets USING (band, key)").to_arrow_table()
-    for b, k, s in zip(t.column("band").to_pylist(), t.column("key").to_pylist(), t.column("sid").to_pylist(),
-                       strict=True):
-        out[(b, k)].append(s)
-    con.unregister("_buckets")
+def _sid_pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+# Members of the given buckets numbered in their window order (band tiebreak, then article id).
+_NUMBERED_SQL = """
+    SELECT l.band, l.key, l.sid, l.tb, a.article_id,
+           row_number() OVER (PARTITION BY l.band, l.key ORDER BY l.tb, a.article_id) - 1 AS pos,
+           count(*) OVER (PARTITION BY l.band, l.key) AS n
+    FROM lsh l JOIN {buckets} USING (band, key) JOIN arts a USING (sid)"""
+
+
+def _bucket_changes(con, touched: set[tuple[int, int]], joins: list[tuple[int, int, int, int, str]],
+                    leaving: set[int]) -> dict[tuple[int, int], WindowChange]:
+    """For each touched bucket: where the joining representatives (``(band, key, sid, tb, article_id)``) slot in,
+    where the leaving ones are, and the recorded members within the window margin of those places."""
+    if not touched:
+        return {}
+    keys = sorted(touched)
+    con.register("_tb", pa.table({"band": pa.array([b for b, _ in keys], type=pa.uint8()),
+                                  "key": pa.array([k for _, k in keys], type=pa.uint64())}))
+    con.register("_bj", pa.table({"band": pa.array([j[0] for j in joins], type=pa.uint8()),
+                                  "key": pa.array([j[1] for j in joins], type=pa.uint64()),
+                                  "sid": pa.array([j[2] for j in joins], type=pa.int64()),
+                                  "tb": pa.array([j[3] for j in joins], type=pa.uint64()),
+                                  "article_id": pa.array([j[4] for j in joins], type=pa.string())}))
+    con.register("_bl", pa.table({"sid": pa.array(sorted(leaving), type=pa.int64())}))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _bm AS {_NUMBERED_SQL.format(buckets='_tb')}")
+    # A joining member slots in before the first recorded one that sorts after it: count those before it.
+    points = con.execute("""
+        SELECT band, key, sid, slot, kind, tb, article_id FROM (
+            SELECT band, key, sid, tb, article_id, kind,
+                   row_number() OVER w - sum(kind) OVER w AS slot
+            FROM (SELECT band, key, sid, tb, article_id, 0 AS kind FROM _bm
+                  UNION ALL SELECT band, key, sid, tb, article_id, 1 AS kind FROM _bj)
+            WINDOW w AS (PARTITION BY band, key ORDER BY tb, article_id, kind ROWS UNBOUNDED PRECEDING))
+        WHERE kind = 1
+        UNION ALL
+        SELECT m.band, m.key, m.sid, m.pos AS slot, 0 AS kind, m.tb, m.article_id FROM _bm m JOIN _bl USING (sid)
+        ORDER BY band, key, kind, slot, tb, article_id""").fetchall()
+    sizes = {(b, k): n for b, k, n in con.execute("SELECT band, key, any_value(n) FROM _bm GROUP BY band, key").fetchall()}
+    out = {bk: WindowChange(sizes.get(bk, 0), dedupe.LSH_WINDOW) for bk in keys}
+    for b, k, sid, at, kind, _tb, _id in points:  # joins in window order
+        if kind:
+            out[(b, k)].inserts.append((at, sid))
+        else:
+            out[(b, k)].leaving_at.append(at)
+    stretch = [(bk, at, c.margin) for bk, c in out.items() for at in [a for a, _ in c.inserts] + c.leaving_at]
+    con.register("_bp", pa.table({"band": pa.array([x[0][0] for x in stretch], type=pa.uint8()),
+                                  "key": pa.array([x[0][1] for x in stretch], type=pa.uint64()),
+                                  "slot": pa.array([x[1] for x in stretch], type=pa.int64()),
+                                  "margin": pa.array([x[2] for x in stretch], type=pa.int64())}))
+    for b, k, sid, pos in con.execute("""
+            SELECT DISTINCT m.band, m.key, m.sid, m.pos FROM _bm m JOIN _bp p
+            ON m.band = p.band AND m.key = p.key AND m.pos >= p.slot - p.margin AND m.pos < p.slot + p.margin""").fetchall():
+        out[(b, k)].rows[pos] = sid
+    for name in ("_tb", "_bj", "_bl", "_bp"):
+        con.unregister(name)
+    con.execute("DROP TABLE _bm")
+    for c in out.values():
+        c.freeze()
     return out
 
 
@@ -528,23 +574,6 @@ def _fill_info(con, info: dict[int, dict], sids: set[int]) -> None:
     if missing:
         for r in _rows(con, f"SELECT {_ART_COLS} FROM arts WHERE sid IN (SELECT unnest(?))", [missing]):
             info[r["sid"]] = r
-
-
-def _window(members: list[int], band: int, info: dict[int, dict]) -> set[tuple[int, int]]:
-    """The pairs (of sids, smaller first) one bucket of ``band`` holding ``members`` contributes."""
-    if len(members) < 2:
-        return set()
-    if len(members) <= dedupe.LSH_WINDOW + 1:  # every pair is inside the window, whatever the order
-        return {(a, c) if a < c else (c, a) for k, a in enumerate(members) for c in members[k + 1 :]}
-    ordered = np.array(sorted(members, key=lambda s: info[s]["article_id"]), dtype=np.int64)
-    for s in ordered.tolist():
-        if "order" not in info[s]:
-            info[s]["order"] = int(dedupe.id_order([info[s]["article_id"]])[0])
-    tb = dedupe._tiebreak(np.array([info[s]["order"] for s in ordered.tolist()], dtype=np.uint64), band)
-    seq = ordered[np.argsort(tb, kind="stable")]
-    a = np.concatenate([seq[:-d] for d in range(1, min(dedupe.LSH_WINDOW, len(seq) - 1) + 1)])
-    c = np.concatenate([seq[d:] for d in range(1, min(dedupe.LSH_WINDOW, len(seq) - 1) + 1)])
-    return set(zip(np.minimum(a, c).tolist(), np.maximum(a, c).tolist(), strict=True))
 
 
 def _edges_among(con, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -558,21 +587,31 @@ def _edges_among(con, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     return out
 
 
-def _still_candidates(con, pairs: set[tuple[int, int]], touched: set[tuple[int, int]],
-                      info: dict[int, dict]) -> set[tuple[int, int]]:
-    """Those of ``pairs`` (no longer in the window of a touched bucket) still paired by an untouched bucket."""
+def _still_candidates(con, pairs: set[tuple[int, int]], touched: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Those of ``pairs`` (no longer in the window of a touched bucket) still paired by an untouched bucket: both
+    members of one and at most ``LSH_WINDOW`` apart in its order (numbered in SQL)."""
     if not pairs:
         return set()
-    sids = sorted({s for p in pairs for s in p})
-    keys: dict[int, dict[int, int]] = defaultdict(dict)
-    for b, k, s in con.execute("SELECT band, key, sid FROM lsh WHERE sid IN (SELECT unnest(?))", [sids]).fetchall():
-        keys[s][int(b)] = int(k)
-    shared = {p: [(b, k) for b, k in keys[p[0]].items() if keys[p[1]].get(b) == k and (b, k) not in touched]
-              for p in pairs}
-    buckets = _bucket_members(con, {bk for bks in shared.values() for bk in bks})
-    _fill_info(con, info, {s for m in buckets.values() for s in m})
-    windows = {bk: _window(m, bk[0], info) for bk, m in buckets.items()}
-    return {p for p, bks in shared.items() if any(p in windows[bk] for bk in bks)}
+    keys = sorted(touched)
+    con.register("_tb", pa.table({"band": pa.array([b for b, _ in keys], type=pa.uint8()),
+                                  "key": pa.array([k for _, k in keys], type=pa.uint64())}))
+    con.register("_dp", pa.table({"a": pa.array([a for a, _ in pairs], type=pa.int64()),
+                                  "b": pa.array([b for _, b in pairs], type=pa.int64())}))
+    con.execute("""CREATE OR REPLACE TEMP TABLE _sb AS
+        SELECT la.band, la.key, p.a, p.b FROM _dp p JOIN lsh la ON la.sid = p.a
+        JOIN lsh lb ON lb.sid = p.b AND lb.band = la.band AND lb.key = la.key
+        WHERE NOT EXISTS (SELECT 1 FROM _tb t WHERE t.band = la.band AND t.key = la.key)""")
+    numbered = _NUMBERED_SQL.format(buckets="(SELECT DISTINCT band, key FROM _sb)")
+    out = {(a, b) for a, b in con.execute(f"""
+        WITH m AS ({numbered})
+        SELECT DISTINCT s.a, s.b FROM _sb s
+        JOIN m x ON x.band = s.band AND x.key = s.key AND x.sid = s.a
+        JOIN m y ON y.band = s.band AND y.key = s.key AND y.sid = s.b
+        WHERE abs(x.pos - y.pos) <= {dedupe.LSH_WINDOW}""").fetchall()}
+    for name in ("_tb", "_dp"):
+        con.unregister(name)
+    con.execute("DROP TABLE _sb")
+    return out
 
 
 def _shingle_sets(warehouse: str, art_path: dict[str, str], info: dict[int, dict], sids: set[int]

@@ -28,7 +28,8 @@ The year files holding changed rows are rewritten. The result is the table a fro
 
 from __future__ import annotations
 
-import bisect
+import logging
+import os
 import shutil
 import tempfile
 import time
@@ -49,13 +50,18 @@ import pyarrow.parquet as pq
 from dateline import dedupe, partitions, pipeline, schemas, storage
 from dateline.disjoint_set import DisjointSet, components
 from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, leaf
+from dateline.window_diff import WindowChange, window_diff
 
 # Events clustered at once (a chunk never splits a start date); bounds a worker's memory on dense years.
 CHUNK_EVENTS = 10_000
+# An incremental run that would replay more than this share of the timeline's events recomputes it from scratch
+# instead: a replay holds its regions' events and pairs in memory, the full path streams one chunk at a time.
+REPLAY_SHARE = float(os.environ.get("DATELINE_TIMELINE_REPLAY_SHARE", "0.1"))
 # DuckDB's memory for reading the events of changed partitions.
 WORKER_DUCKDB_MEMORY = "256MB"
 READ_COLUMNS = [*pipeline.TIMELINE_EVENT_COLUMNS, "partition_key"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+log = logging.getLogger(__name__)
 
 EVS_SCHEMA = pa.schema([
     ("sid", pa.int64()), ("event_id", pa.string()), ("article_id", pa.string()), ("leaf", pa.string()),
@@ -87,7 +93,8 @@ _ROW_FIELDS = "sid, event_id, article_id, value, granularity, start_date, end_da
 def _signature() -> str:
     here = Path(__file__).resolve().parent
     return code_signature(here / "warehouse_timeline.py", here / "dedupe.py", here / "lexicon.py",
-                          here / "resources" / "stopwords.txt", here / "state.py", here / "disjoint_set.py")
+                          here / "resources" / "stopwords.txt", here / "state.py", here / "disjoint_set.py",
+                          here / "window_diff.py")
 
 
 def _outputs(warehouse: str) -> dict:
@@ -414,34 +421,8 @@ def _all_pairs(members: Sequence[int], ev: _Events) -> set[tuple[int, int]]:
     return {ev.pair(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 : i + 1 + w]}
 
 
-class _Change:
-    """A windowed block's recorded members near its changes: ``rows`` (old position -> sid) covers every position
-    within ``margin`` of an insertion point or a leaving member (``leaving_at``); ``inserts`` are the joining
-    members with the old position they slot in before (``n_old`` for the end)."""
-
-    def __init__(self, n_old: int) -> None:
-        self.n_old = n_old
-        self.rows: dict[int, int] = {}
-        self.inserts: list[tuple[int, int]] = []
-        self.leaving_at: list[int] = []
-
-    @property
-    def margin(self) -> int:
-        return dedupe.EVENT_WINDOW + len(self.inserts) + len(self.leaving_at)
-
-    def shift(self, a: int, b: int) -> int:
-        """How much the distance between old positions ``a < b`` grows: joins slotted in, minus members leaving."""
-        joins = bisect.bisect_right(self._at, b) - bisect.bisect_right(self._at, a)
-        gone = bisect.bisect_left(self._gone, b) - bisect.bisect_right(self._gone, a)
-        return joins - gone
-
-    def freeze(self) -> None:
-        self._at = sorted(at for at, _ in self.inserts)
-        self._gone = sorted(self.leaving_at)
-
-
 def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[int], joins_of: dict[int, list[int]],
-                    leaving: set[int]) -> dict[int, _Change]:
+                    leaving: set[int]) -> dict[int, WindowChange]:
     """For blocks windowed before and after: their recorded members around the changes (SQL numbers every
     block's members in neighbour-key order; only the neighbourhoods come back)."""
     if not blocks:
@@ -463,10 +444,10 @@ def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[in
         FROM _wj j
         UNION ALL
         SELECT m.bkey, m.sid, m.pos AS at, 0 AS kind FROM _wm m JOIN _wl USING (sid)""").to_arrow_table()
-    out: dict[int, _Change] = {}
+    out: dict[int, WindowChange] = {}
     sizes = dict(con.execute("SELECT bkey, any_value(n) FROM _wm GROUP BY bkey").fetchall())
     for k in blocks:
-        out[k] = _Change(sizes.get(k, 0))
+        out[k] = WindowChange(sizes.get(k, 0), dedupe.EVENT_WINDOW)
     for k, sid, at, kind in zip(*(points.column(c).to_pylist() for c in ("bkey", "sid", "at", "kind")), strict=True):
         if kind:
             out[k].inserts.append((at, sid))
@@ -493,53 +474,6 @@ def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[in
         c.inserts.sort(key=lambda x: (x[0], ev.nkey[x[1]]))
         c.freeze()
     return out
-
-
-def _window_diff(change: _Change, leaving: set[int], ev: _Events) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    """For a block windowed before and after: the pairs that appear, and those of its staying members that drop
-    out of the window.
-
-    Only pairs around a change can change: each stretch within ``margin`` (``EVENT_WINDOW`` plus the number of
-    changes) of a change is diffed; a pair reaching outside its stretch is at least that far from every
-    change, so out of the window before and after."""
-    w = dedupe.EVENT_WINDOW
-    slots: dict[int, list[int]] = defaultdict(list)  # old position -> joining members slotted in before it
-    for at, s in change.inserts:
-        slots[at].append(s)
-    margin = change.margin
-    stretches: list[list[int]] = []
-    for p in sorted(set(slots) | set(change.leaving_at)):
-        lo, hi = max(0, p - margin), min(change.n_old, p + margin)
-        if stretches and lo <= stretches[-1][1]:
-            stretches[-1][1] = max(stretches[-1][1], hi)
-        else:
-            stretches.append([lo, hi])
-    appeared: set[tuple[int, int]] = set()
-    dropped: set[tuple[int, int]] = set()
-    for lo, hi in stretches:
-        merged: list[tuple[int, int]] = []  # (sid, -1 leaving / 0 staying / 1 joining)
-        for i in range(lo, hi + 1):
-            merged.extend((j, 1) for j in slots.get(i, ()))
-            if i < hi:
-                merged.append((change.rows[i], -1 if change.rows[i] in leaving else 0))
-        seq = [x for x, f in merged if f >= 0]
-        for c, (x, f) in enumerate((x, f) for x, f in merged if f >= 0):
-            if f == 1:
-                for t in seq[max(0, c - w) : c] + seq[c + 1 : c + 1 + w]:
-                    appeared.add(ev.pair(x, t))
-        flags = np.array([f for _, f in merged], dtype=np.int8)
-        staying = np.flatnonzero(flags == 0)
-        sids = np.array([x for x, _ in merged], dtype=np.int64)[staying]
-        left = np.cumsum(flags == -1)[staying]
-        came = np.cumsum(flags == 1)[staying]
-        for d in range(1, min(w, len(sids) - 1) + 1):
-            old_in = d + (left[d:] - left[:-d]) <= w
-            new_in = d + (came[d:] - came[:-d]) <= w
-            for i in np.flatnonzero(new_in & ~old_in).tolist():
-                appeared.add(ev.pair(int(sids[i]), int(sids[i + d])))
-            for i in np.flatnonzero(old_in & ~new_in).tolist():
-                dropped.add(ev.pair(int(sids[i]), int(sids[i + d])))
-    return appeared, dropped
 
 
 def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, str]]) -> dict[str, Any] | None:
@@ -623,7 +557,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     appeared: set[tuple[int, int]] = set()
     dropped: set[tuple[int, int]] = set()
     for change in changes.values():
-        got, lost_pairs = _window_diff(change, leaving, ev)
+        got, lost_pairs = window_diff(change, leaving, ev.pair)
         appeared |= got
         dropped |= lost_pairs
     for k in old_members.keys() | {k for k in touched if new_size[k] > small and old_size.get(k, 0) <= small}:
@@ -707,7 +641,13 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
             break
         slow_regions |= grown
 
-    # The slow regions: replayed from their recorded and new scored pairs.
+    # The slow regions: replayed from their recorded and new scored pairs (unless that is most of the work).
+    n_replay, n_canon = con.execute(
+        "SELECT count(*) FILTER (WHERE region IN (SELECT unnest(?::VARCHAR[]))), count(*) FROM evs WHERE canon",
+        [sorted(slow_regions)]).fetchall()[0]
+    if n_replay > REPLAY_SHARE * n_canon:
+        log.info("timeline: the change reaches %d of %d events: recomputing from scratch", n_replay, n_canon)
+        return None
     region_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
                              "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [sorted(slow_regions)]).fetchall()
     old_groups: dict[str, set[int]] = defaultdict(set)
@@ -927,7 +867,7 @@ def _recorded(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]]) -> di
 
 
 def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], touched: dict[int, int],
-                  one_sided: dict[int, list[int]], changes: dict[int, _Change], ev: _Events) -> set[tuple[int, int]]:
+                  one_sided: dict[int, list[int]], changes: dict[int, WindowChange], ev: _Events) -> set[tuple[int, int]]:
     """Those recorded ``edges`` that some block still pairs: a touched one (``touched``: its new size; new members
     of the blocks windowed on one side only in ``one_sided``, ``changes`` of those windowed on both) or an
     untouched one (as recorded)."""

@@ -307,6 +307,7 @@ def test_incremental_timeline_equals_from_scratch(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(dedupe, "MAX_EVENT_BLOCK", 5)  # larger blocks are windowed
     monkeypatch.setattr(dedupe, "EVENT_WINDOW", 2)
     monkeypatch.setattr(warehouse_timeline, "CHUNK_EVENTS", 25)  # several chunks per year
+    monkeypatch.setattr(warehouse_timeline, "REPLAY_SHARE", 1.0)  # never fall back: the replay is under test
     rng = random.Random(seed)
     pool = [f"a{i:03d}" for i in range(160)]
     events_of = {a: _article_events(a, rng) for a in pool}
@@ -349,6 +350,29 @@ def test_incremental_timeline_equals_from_scratch(tmp_path: Path, monkeypatch: p
         expected = sorted(cluster_events(current), key=lambda r: (r["start_date"], r["timeline_id"]))
         assert got.equals(pa.Table.from_pylist(expected, schema=schemas.TIMELINE)), f"step {step}"
         assert stats["rows"] == len(expected)
+
+
+def test_a_change_reaching_much_of_the_timeline_recomputes_it_from_scratch(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from dateline import warehouse_timeline
+
+    rng = random.Random(7)
+    pool = [f"a{i:03d}" for i in range(60)]
+    events_of = {a: _article_events(a, rng) for a in pool}
+    wh, state_dir = str(tmp_path / "wh"), tmp_path / "state"
+    for k in range(3):
+        _write_events(wh, f"p{k}", pool[k * 20 : (k + 1) * 20], events_of)
+    _write_duplicates(wh, pool, set())
+    assert partitions.timeline_warehouse(wh, workers=1, state_dir=state_dir)["mode"] == "full"
+    storage.drop_partition(wh, "events", "p1")  # its events leave: their regions must be replayed
+    monkeypatch.setattr(warehouse_timeline, "REPLAY_SHARE", 0.0)
+    assert partitions.timeline_warehouse(wh, workers=1, state_dir=state_dir)["mode"] == "full"
+    monkeypatch.setattr(warehouse_timeline, "REPLAY_SHARE", 1.0)
+    _write_events(wh, "p1", pool[20:30], events_of)  # the state written by the fallback serves the next run
+    assert partitions.timeline_warehouse(wh, workers=1, state_dir=state_dir)["mode"] == "incremental"
+    current = [e for a in pool[:30] + pool[40:] for e in events_of[a]]
+    expected = sorted(cluster_events(current), key=lambda r: (r["start_date"], r["timeline_id"]))
+    assert storage.read_table(wh, "timeline").equals(pa.Table.from_pylist(expected, schema=schemas.TIMELINE))
 
 
 def test_dedupe_from_scratch_in_a_child_process_equals_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
