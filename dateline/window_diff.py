@@ -52,6 +52,11 @@ def window_diff(change: WindowChange, leaving: set[int], pair: Callable[[int, in
     Each stretch within ``margin`` (the window plus the number of changes) of a change is diffed; a pair reaching
     outside its stretch is at least that far from every change, so out of the window before and after."""
     w = change.window
+    if change.n_old + len(change.inserts) <= w + 1:  # every pair is in the window before and after
+        joining = [s for _, s in change.inserts]
+        staying = [s for s in change.rows.values() if s not in leaving]
+        return ({pair(x, t) for x in joining for t in staying}
+                | {pair(x, t) for i, x in enumerate(joining) for t in joining[i + 1 :]}), set()
     slots: dict[int, list[int]] = defaultdict(list)  # old position -> joining members slotted in before it
     for at, s in change.inserts:
         slots[at].append(s)
