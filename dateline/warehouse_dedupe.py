@@ -403,14 +403,15 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         for s, v in zip(sids, sig, strict=True):
             new_sig[s] = v
     gained: set[tuple[int, int]] = set()
-    if fresh:
-        a = np.array([p[0] for p in fresh])
-        b = np.array([p[1] for p in fresh])
-        sizes_a = np.array([info[s]["shingles"] for s in a.tolist()], dtype=np.int64)
-        sizes_b = np.array([info[s]["shingles"] for s in b.tolist()], dtype=np.int64)
-        keep = dedupe.screen_pairs(np.stack([new_sig[s] for s in a.tolist()]),
-                                   np.stack([new_sig[s] for s in b.tolist()]), sizes_a, sizes_b)
-        screened = [p for p, k in zip(fresh, keep.tolist(), strict=True) if k]
+    screened: list[tuple[int, int]] = []
+    for lo in range(0, len(fresh), 1 << 16):  # bounded temporaries: (block, NUM_PERM) signatures per side
+        block = fresh[lo : lo + (1 << 16)]
+        a, b = [p[0] for p in block], [p[1] for p in block]
+        keep = dedupe.screen_pairs(np.stack([new_sig[s] for s in a]), np.stack([new_sig[s] for s in b]),
+                                   np.array([info[s]["shingles"] for s in a], dtype=np.int64),
+                                   np.array([info[s]["shingles"] for s in b], dtype=np.int64))
+        screened += [p for p, k in zip(block, keep.tolist(), strict=True) if k]
+    if screened:
         sets = _shingle_sets(warehouse, art_path, info, {s for p in screened for s in p})
         gained = {p for p in screened if dedupe._similarity(sets[p[0]], sets[p[1]]) is not None}
 
