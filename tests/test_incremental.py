@@ -352,9 +352,13 @@ def test_incremental_timeline_equals_from_scratch(tmp_path: Path, monkeypatch: p
         assert stats["rows"] == len(expected)
 
 
+@pytest.mark.parametrize("early", [5.0, 1e9])  # the early bound decides, or the replay count does
 def test_a_change_reaching_much_of_the_timeline_recomputes_it_from_scratch(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         early: float) -> None:
     from dateline import warehouse_timeline
+
+    monkeypatch.setattr(warehouse_timeline, "EARLY_SHARE_FACTOR", early)
 
     rng = random.Random(7)
     pool = [f"a{i:03d}" for i in range(60)]
