@@ -69,6 +69,8 @@ def timeline(context: AssetExecutionContext, dateline: DatelineConfig) -> Materi
             "multi_source_rows": stats["multi_source_rows"],
             "max_source_count": stats["max_source_count"],
             "mode": stats["mode"],
+            # Why an incremental run was not possible (data engineers ask when a small change took long).
+            **({"full_because": stats["full_because"]} if "full_because" in stats else {}),
             "seconds": round(stats["seconds"], 3),
         }
     )

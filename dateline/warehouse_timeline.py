@@ -114,16 +114,17 @@ def timeline_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path |
     st = StepState(state_dir, "timeline", _signature()) if state_dir is not None else None
     try:
         listings = {t: storage.file_fingerprints(warehouse, t) for t in ("events", "article_duplicates")}
-        stats = None
+        stats: dict[str, Any] | str = "no state kept" if st is None else "no state describing the current files"
         if st is not None and st.valid_for(_outputs(warehouse)):
             st.begin()
             stats = _incremental(warehouse, st, listings)
-            if stats is not None:
+            if isinstance(stats, dict):
                 stats["mode"] = "incremental"
-        if stats is None:
+        if isinstance(stats, str):
+            log.info("timeline: recomputing from scratch: %s", stats)
             if st is not None:
                 st.reset(STATE_DDL)
-            stats = {**_full(warehouse, listings, st, workers), "mode": "full"}
+            stats = {**_full(warehouse, listings, st, workers), "mode": "full", "full_because": stats}
         if st is not None and stats.pop("state_ok", True):
             st.set_files(listings)
             st.commit(_outputs(warehouse))
@@ -480,7 +481,8 @@ def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[in
     return out
 
 
-def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, str]]) -> dict[str, Any] | None:
+def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, str]]) -> dict[str, Any] | str:
+    """The statistics of an incremental run, or why the timeline must be recomputed from scratch."""
     con = st.con
     changed = sorted(changed_leaves(st.files("events"), listings["events"]))
     dup_changed = st.files("article_duplicates") != listings["article_duplicates"]
@@ -498,14 +500,14 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     arriving = _read_events(warehouse, [f"{base}/{p}" for p in listings["events"] if leaf(p) in changed_set])
     ids = [e["event_id"] for e in arriving]
     if len(set(ids)) != len(ids):
-        return None
+        return "an event id repeats in the changed partitions"
     if ids:
         con.register("_ids", pa.table({"event_id": pa.array(ids, type=pa.string())}))
         clash = con.execute("SELECT count(*) FROM evs JOIN _ids USING (event_id) "
                             "WHERE leaf NOT IN (SELECT unnest(?::VARCHAR[]))", [changed]).fetchall()[0][0]
         con.unregister("_ids")
-        if clash:
-            return None  # one event id in two partitions: the state cannot tell them apart
+        if clash:  # the state cannot tell them apart
+            return "an event id of a changed partition is recorded in another partition"
     canon_new = pc.is_in(pa.array([e["article_id"] for e in arriving], type=pa.string()),
                          value_set=canon_ids).to_pylist() if arriving else []
     next_sid = (con.execute("SELECT max(sid) FROM evs").fetchall()[0][0] or 0) + 1
@@ -550,9 +552,10 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     for s in leaving:
         for k in keys_of.get(s, ()):
             leaves_of[k] += 1
-    if _touched_share(con, touched) > EARLY_SHARE_FACTOR * REPLAY_SHARE:
-        log.info("timeline: the change touches blocks in most of the timeline: recomputing from scratch")
-        return None
+    touched_share = _touched_share(con, touched)
+    if touched_share > EARLY_SHARE_FACTOR * REPLAY_SHARE:
+        return (f"the change touches blocks whose regions hold {touched_share:.0%} of the events "
+                f"(more than {EARLY_SHARE_FACTOR:g} x DATELINE_TIMELINE_REPLAY_SHARE {REPLAY_SHARE:g})")
     old_size = _sizes(con, touched)
     new_size = {k: old_size.get(k, 0) - leaves_of[k] + len(joins_of.get(k, ())) for k in touched}
     small = dedupe.MAX_EVENT_BLOCK
@@ -653,8 +656,8 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         "SELECT count(*) FILTER (WHERE region IN (SELECT unnest(?::VARCHAR[]))), count(*) FROM evs WHERE canon",
         [sorted(slow_regions)]).fetchall()[0]
     if n_replay > REPLAY_SHARE * n_canon:
-        log.info("timeline: the change reaches %d of %d events: recomputing from scratch", n_replay, n_canon)
-        return None
+        return (f"the change would replay {n_replay} of {n_canon} events "
+                f"(more than DATELINE_TIMELINE_REPLAY_SHARE {REPLAY_SHARE:g})")
     region_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
                              "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [sorted(slow_regions)]).fetchall()
     old_groups: dict[str, set[int]] = defaultdict(set)

@@ -352,7 +352,7 @@ def test_incremental_timeline_equals_from_scratch(tmp_path: Path, monkeypatch: p
         assert stats["rows"] == len(expected)
 
 
-@pytest.mark.parametrize("early", [5.0, 1e9])  # the early bound decides, or the replay count does
+@pytest.mark.parametrize("early", [5.0, 1e12])  # the early bound decides, or the replay count does
 def test_a_change_reaching_much_of_the_timeline_recomputes_it_from_scratch(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch,
                                                                          early: float) -> None:
@@ -369,8 +369,10 @@ def test_a_change_reaching_much_of_the_timeline_recomputes_it_from_scratch(tmp_p
     _write_duplicates(wh, pool, set())
     assert partitions.timeline_warehouse(wh, workers=1, state_dir=state_dir)["mode"] == "full"
     storage.drop_partition(wh, "events", "p1")  # its events leave: their regions must be replayed
-    monkeypatch.setattr(warehouse_timeline, "REPLAY_SHARE", 0.0)
-    assert partitions.timeline_warehouse(wh, workers=1, state_dir=state_dir)["mode"] == "full"
+    monkeypatch.setattr(warehouse_timeline, "REPLAY_SHARE", 1e-9)  # any replay is too much
+    stats = partitions.timeline_warehouse(wh, workers=1, state_dir=state_dir)
+    assert stats["mode"] == "full"
+    assert ("touches blocks" if early == 5.0 else "would replay") in stats["full_because"]
     monkeypatch.setattr(warehouse_timeline, "REPLAY_SHARE", 1.0)
     _write_events(wh, "p1", pool[20:30], events_of)  # the state written by the fallback serves the next run
     assert partitions.timeline_warehouse(wh, workers=1, state_dir=state_dir)["mode"] == "incremental"
