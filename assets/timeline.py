@@ -46,6 +46,7 @@ def article_duplicates(context: AssetExecutionContext, dateline: DatelineConfig)
             "near_duplicates": stats["near_duplicates"],
             "signatures_recomputed": stats.get("signatures_recomputed", 0),
             "mode": stats["mode"],
+            **({"full_because": stats["full_because"]} if "full_because" in stats else {}),
             "seconds": round(stats.get("seconds", 0.0), 3),
         }
     )

@@ -20,6 +20,7 @@ writes (tests compare both).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -34,6 +35,8 @@ from dateline import dedupe, partitions, schemas, storage
 from dateline.disjoint_set import DisjointSet
 from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, leaf
 from dateline.window_diff import WindowChange, window_diff
+
+log = logging.getLogger(__name__)
 
 _SIG_META = ["article_id", "content_hash", "shingle_count", "has_published_at", "has_url", "has_title",
              "text_length", "partition_key"]
@@ -109,13 +112,15 @@ def dedupe_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path | N
         known = {t: st.files(t) for t in ("articles", "signatures")} if usable else None
         refreshed = refresh_signatures(warehouse, workers, known)
         listings = {t: storage.file_fingerprints(warehouse, t) for t in ("articles", "signatures")}
-        stats = None
+        stats: dict[str, Any] | str = "no state kept" if st is None else "no state describing the current files"
         if usable:
             st.begin()
             stats = _incremental(warehouse, st, listings)
-            if stats is not None:
+            if isinstance(stats, dict):
                 stats["mode"] = "incremental"
-        if stats is None:
+        if isinstance(stats, str):
+            reason = stats
+            log.info("article dedupe: recomputing from scratch: %s", reason)
             if st is not None:
                 st.reset(STATE_DDL)
             if storage.is_local(warehouse) and sum(
@@ -128,7 +133,7 @@ def dedupe_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path | N
                     st = StepState(state_dir, "dedupe", _signature())
             else:
                 stats = _full(warehouse, listings, st)
-            stats["mode"] = "full"
+            stats.update(mode="full", full_because=reason)
         if st is not None:
             st.set_files(listings)
             st.commit(_outputs(warehouse))
@@ -292,7 +297,8 @@ def _rows(con, sql: str, params: list | None = None) -> list[dict]:
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, str]]) -> dict[str, Any] | None:
+def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, str]]) -> dict[str, Any] | str:
+    """The counts of an incremental run, or why the table must be recomputed from scratch."""
     con = st.con
     changed = (changed_leaves(st.files("signatures"), listings["signatures"])
                | changed_leaves(st.files("articles"), listings["articles"]))
@@ -360,7 +366,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         for s, v in zip(sids, sig, strict=True):
             new_sig[s] = v
     if any(info[s]["shingles"] < 0 for s in new_reps):
-        return None  # a representative without a signature: out of step, recompute from scratch
+        return "a representative has no signature (the signatures table is out of step)"
     arrive = sorted(new_reps)
     arrive_keys = dedupe.band_keys(np.stack([new_sig[s] for s in arrive])) if arrive else None
     leave_keys = con.execute("SELECT band, key, sid FROM lsh WHERE sid IN (SELECT unnest(?))",
