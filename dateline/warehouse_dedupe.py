@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -552,8 +552,12 @@ def _bucket_changes(con, touched: set[tuple[int, int]], joins: list[tuple[int, i
         SELECT m.band, m.key, m.sid, m.pos AS slot, 0 AS kind, m.tb, m.article_id FROM _bm m JOIN _bl USING (sid)
         ORDER BY band, key, kind, slot, tb, article_id""").fetchall()
     sizes = {(b, k): n for b, k, n in con.execute("SELECT band, key, any_value(n) FROM _bm GROUP BY band, key").fetchall()}
-    out = {bk: WindowChange(sizes.get(bk, 0), dedupe.LSH_WINDOW) for bk in keys}
+    joins_in = Counter((b, k) for b, k, *_ in joins)
+    # A bucket new to the state with one joining member pairs nothing (most buckets of a small change).
+    out = {bk: WindowChange(sizes.get(bk, 0), dedupe.LSH_WINDOW) for bk in keys if bk in sizes or joins_in[bk] > 1}
     for b, k, sid, at, kind, _tb, _id in points:  # joins in window order
+        if (b, k) not in out:
+            continue
         if kind:
             out[(b, k)].inserts.append((at, sid))
         else:
