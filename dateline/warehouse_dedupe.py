@@ -374,8 +374,9 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
 
     # Buckets touched by a representative leaving or arriving: the window pairs that appear and drop out,
     # from each bucket's members around its changes (numbered in SQL, never listed whole).
-    arrive_tb = np.stack([dedupe._tiebreak(dedupe.id_order(info[s]["article_id"] for s in arrive), b)
-                          for b in range(dedupe.LSH_BANDS)], axis=1) if arrive else None
+    arrive_order = dedupe.id_order(info[s]["article_id"] for s in arrive)
+    arrive_tb = np.stack([dedupe._tiebreak(arrive_order, b) for b in range(dedupe.LSH_BANDS)],
+                         axis=1) if arrive else None
     touched = {(int(b), int(k)) for b, k, _ in leave_keys}
     for x in range(len(arrive)):
         touched.update((b, int(arrive_keys[x, b])) for b in range(dedupe.LSH_BANDS))
