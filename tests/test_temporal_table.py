@@ -310,6 +310,10 @@ REFERENCES: list[Row] = [
     ("Things are different these days.", D, "these days", "PRESENT_REF", None, None),
     ("It will change in the near future.", D, "the near future", "FUTURE_REF", None, None),
     ("Yields fell in recent years.", D, "recent years", "PAST_REF", None, None),
+    # "Now," opening a sentence is a discourse marker (see NEGATIVES); elsewhere "now" is the present
+    ("For now, the office is closed.", D, "now", "PRESENT_REF", None, None),
+    ("Prices are higher now, analysts say.", D, "now", "PRESENT_REF", None, None),
+    ("He resigned. Now the board must act.", D, "Now", "PRESENT_REF", None, None),
 ]
 
 ALL_ROWS = [
@@ -454,6 +458,8 @@ NEGATIVES = [
     "Model 1900 is popular.",
     "The quarter-to-quarter comparison was enhanced by charges.",
     "Room 2001 is free.",
+    'Iraq was ready to withdraw." Now, he says, "it looks like the West wants war."',
+    "Now, Ms. Conlin said, it will have new resonance.",
 ]
 
 

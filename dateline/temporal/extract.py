@@ -160,6 +160,11 @@ def _word_before(text: str, start: int) -> str:
     return m.group(1).lower() if m else ""
 
 
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether ``start`` opens a sentence (or a quotation): only space after a full stop, a quote mark or nothing."""
+    return text[max(0, start - 3) : start].strip()[-1:] in (".", "!", "?", '"', "\u201c", "`", "'", "")
+
+
 def _word_after(text: str, end: int) -> str:
     m = _WORD_AFTER.match(text[end : end + 40])
     return m.group(1) if m else ""
@@ -304,6 +309,9 @@ def _ok(text: str, c: Candidate) -> bool:
         after = _word_after(text, c.end).lower()
         return _word_before(text, c.start) in ("for", "of", "during", "through", "throughout") and after not in (
             "ended", "ending", "before", "after", "earlier", "ago", "to", "that", "when", "in")
+    if f == "ref":  # "Now, he says, ...": a sentence-opening discourse marker, not the present
+        return not (text[c.start : c.end].lower() in _words("discourse_initial") and text[c.end : c.end + 1] == ","
+                    and _sentence_start(text, c.start))
     if f == "dateline":  # "WASHINGTON, August 11 (Xinhua) --": the story's dateline, not content
         return not _DATELINE_AFTER.match(text, c.end)
     if f == "after_quantity":  # "$1.76 a year", "four flights a week", "24 hours a day"
