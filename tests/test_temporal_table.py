@@ -202,6 +202,12 @@ DEICTIC: list[Row] = [
     ("Police came yesterday afternoon.", D, "yesterday afternoon", "2017-08-07TAF", "time",
      "2017-08-07/2017-08-08"),
     ("The deal closed yesterday.", date(2017, 1, 1), "yesterday", "2016-12-31", "day", "2016-12-31/2017-01-01"),
+    # the day's own things stay dated; the age in general ("today's youth") is in NEGATIVES
+    ("Shareholders responded coolly to today's announcement.", D, "today", "2017-08-08", "day",
+     "2017-08-08/2017-08-09"),
+    ("But tomorrow's vote has wider implications.", D, "tomorrow", "2017-08-09", "day", "2017-08-09/2017-08-10"),
+    ("The offer, advertised in today's editions, expires soon.", D, "today", "2017-08-08", "day",
+     "2017-08-08/2017-08-09"),
     ("Results are due tomorrow.", date(2016, 2, 28), "tomorrow", "2016-02-29", "day", "2016-02-29/2016-03-01"),
 ]
 
@@ -460,6 +466,10 @@ NEGATIVES = [
     "Room 2001 is free.",
     'Iraq was ready to withdraw." Now, he says, "it looks like the West wants war."',
     "Now, Ms. Conlin said, it will have new resonance.",
+    "The case is for today's youth what the blockade was for their parents.",
+    "They are the chips of choice in many of today's personal computers.",
+    "Paternity can readily be proved in today's world.",
+    "If I were choosing the people of tomorrow, I would choose them.",
 ]
 
 

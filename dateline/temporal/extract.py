@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from dateline.temporal.lexicon import BLOCK_WORDS, TABLES, Rule, read_tsv, rules, table
+from dateline.temporal.lexicon import BLOCK_WORDS, TABLES, Rule, lookup, read_tsv, rules, table
 
 __all__ = ["Candidate", "extract"]
 
@@ -151,6 +151,8 @@ def _words(name: str) -> frozenset[str]:
 _WORD_BEFORE = re.compile(r"([\w$\u20ac\u00a3#.'\u2019-]+)\W*$")
 _ADJ_AFTER = re.compile(r"[ \t]+([A-Za-z][\w'\u2019-]*)")
 _DATELINE_AFTER = re.compile(r"\s*\([A-Z][\w .-]*\)\s*(?:--|-|\u2014|_)")
+_POSSESSIVE_NEXT = re.compile(r"['\u2019]s[ \t]+([A-Za-z]+)(?:[ \t]+([A-Za-z]+))?")
+_OF_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+of[ \t]+$")
 _WORD_AFTER = re.compile(r"^\W*?([\w'\u2019-]+)")
 _FULL_MONTHS = frozenset(k for k in table("MONTH") if not k.endswith(".") and len(k) > 3) | {"may"}
 
@@ -309,6 +311,15 @@ def _ok(text: str, c: Candidate) -> bool:
         after = _word_after(text, c.end).lower()
         return _word_before(text, c.start) in ("for", "of", "during", "through", "throughout") and after not in (
             "ended", "ending", "before", "after", "earlier", "ago", "to", "that", "when", "in")
+    if f == "generic_day":  # "today's youth", "the people of tomorrow": the age in general, not the day
+        if "pod" in g or "mod" in g or lookup("DEICTIC", g.get("deictic", "")) not in ("today", "tomorrow"):
+            return True
+        generic = _words("generic_era_nouns")
+        poss = _POSSESSIVE_NEXT.match(text, c.end)
+        if poss:
+            return not any(w.lower() in generic for w in poss.groups() if w)
+        m = _OF_BEFORE.search(text, max(0, c.start - 40), c.start)
+        return not (m and m.group(1).lower() in generic)
     if f == "ref":  # "Now, he says, ...": a sentence-opening discourse marker, not the present
         return not (text[c.start : c.end].lower() in _words("discourse_initial") and text[c.end : c.end + 1] == ","
                     and _sentence_start(text, c.start))
