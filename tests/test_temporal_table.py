@@ -218,6 +218,9 @@ RELATIVE: list[Row] = [
     ("It grew last week.", D, "last week", "2017-W31", "week", "2017-07-31/2017-08-07"),
     ("It will grow next week.", D, "next week", "2017-W33", "week", "2017-08-14/2017-08-21"),
     ("Sales are up this week.", D, "this week", "2017-W32", "week", "2017-08-07/2017-08-14"),
+    # "the week" of a market report: some week of the year (TimeBank's YYYY-WXX), not "during the week"
+    ("For the week, the index dropped 3.8%.", D, "the week", "2017-WXX", "week", None),
+    ("Thursday was the week's most active session.", D, "the week", "2017-WXX", "week", None),
     ("Sales fell last month.", D, "last month", "2017-07", "month", "2017-07-01/2017-08-01"),
     ("Sales will rise next month.", D, "next month", "2017-09", "month", "2017-09-01/2017-10-01"),
     ("Sales are flat this month.", D, "this month", "2017-08", "month", "2017-08-01/2017-09-01"),
@@ -470,6 +473,7 @@ NEGATIVES = [
     "They are the chips of choice in many of today's personal computers.",
     "Paternity can readily be proved in today's world.",
     "If I were choosing the people of tomorrow, I would choose them.",
+    "He works in the city during the week.",
 ]
 
 

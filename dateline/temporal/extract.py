@@ -323,6 +323,13 @@ def _ok(text: str, c: Candidate) -> bool:
     if f == "ref":  # "Now, he says, ...": a sentence-opening discourse marker, not the present
         return not (text[c.start : c.end].lower() in _words("discourse_initial") and text[c.end : c.end + 1] == ","
                     and _sentence_start(text, c.start))
+    if f == "the_week":  # "For the week, the index fell", "the week's most active session": a week of this year
+        # (not the habitual "during the week", nor "the week before/after ...")
+        after = _word_after(text, c.end).lower()
+        if text[c.end : c.end + 2] in ("'s", "\u2019s"):
+            return True
+        return _word_before(text, c.start) in ("for", "of", "through", "throughout") and after not in (
+            "ended", "ending", "before", "after", "earlier", "ago", "to", "that", "when", "in", "following")
     if f == "dateline":  # "WASHINGTON, August 11 (Xinhua) --": the story's dateline, not content
         return not _DATELINE_AFTER.match(text, c.end)
     if f == "after_quantity":  # "$1.76 a year", "four flights a week", "24 hours a day"

@@ -251,7 +251,7 @@ def _relative(c: Candidate) -> Frame:
     rel = canon_rel(g.get("rel") or c.rule.params.get("rel", "this"))
     unit = _UNIT_WORDS.get(norm_key(g.get("unit") or c.rule.params.get("unit", "year")), "Y")
     return Frame(type="DATE", kind="relative", unit=unit, n=_REL_SIGN.get(rel, 0), rel=rel,
-                 mod=_mod(g) or c.rule.params.get("mod"))
+                 mod=_mod(g) or c.rule.params.get("mod"), gran=c.rule.params.get("gran"))
 
 
 def _deictic(c: Candidate) -> Frame:

@@ -409,6 +409,8 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
         assert ref is not None
         d = shift(ref.day, unit, int(f.n or 0))
         v = value_at(d, gran)
+        if f.gran == "vague" and unit == "W":  # "for the week": some week of that year, as TimeBank writes it
+            v = value_at(d, "year") + "-WXX"
         if unit == "WE":
             v += "-WE"
         return Resolved(f.type, v, ref.source, f.mod)
