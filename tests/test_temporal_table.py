@@ -171,8 +171,11 @@ WEEKDAYS: list[Row] = [
      "2000-01-05/2000-01-06"),
     ("They met Thursday morning.", date(1999, 10, 8), "Thursday morning", "1999-10-07", "day",
      "1999-10-07/1999-10-08"),
-    ("The offer had been due to expire Friday evening.", date(1989, 10, 30), "Friday evening", "1989-10-27", "day",
-     "1989-10-27/1989-10-28"),
+    # a weekday keeps "evening" (TimeBank/AQUAINT: 3 of 3), not "morning"/"night" (mostly the bare day there)
+    ("The offer had been due to expire Friday evening.", date(1989, 10, 30), "Friday evening", "1989-10-27TEV",
+     "time", "1989-10-27/1989-10-28"),
+    ("A woman was killed Thursday evening in Brooklyn.", date(1998, 2, 12), "Thursday evening", "1998-02-12TEV",
+     "time", "1998-02-12/1998-02-13"),
     ("It had been scheduled to expire at midnight Friday.", date(1989, 10, 30), "midnight Friday",
      "1989-10-27T24:00", "time", "1989-10-27/1989-10-28"),
     ("People were wounded in blasts next to the U.S. embassies on Friday.", date(1998, 8, 8), "Friday",

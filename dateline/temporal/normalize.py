@@ -188,7 +188,8 @@ def _calendar(c: Candidate, typ: str) -> Frame:
         if n:
             kw["century"] = n - 1
             kw["bc"] = g.get("era", "") in _BC
-    if "pod" in g and c.rule.params.get("pod") != "drop":
+    if "pod" in g and (c.rule.params.get("pod") != "drop" or (table("POD").get(norm_key(g["pod"])) or ["", ""])[1:2]
+                       == ["keep"]):
         kw["pod"] = lookup("POD", g["pod"])
         if c.rule.params.get("pod") != "date":  # "Friday night" stays a DATE in TimeBank/AQUAINT
             kw["type"] = "TIME"
