@@ -326,6 +326,9 @@ REFERENCES: list[Row] = [
     ("For now, the office is closed.", D, "now", "PRESENT_REF", None, None),
     ("Prices are higher now, analysts say.", D, "now", "PRESENT_REF", None, None),
     ("He resigned. Now the board must act.", D, "Now", "PRESENT_REF", None, None),
+    # "then current": current at a past time
+    ("Holders may buy shares at 50% of the then current market price.", D, "then current", "PAST_REF", None, None),
+    ("The then-current chairman objected.", D, "then-current", "PAST_REF", None, None),
 ]
 
 ALL_ROWS = [
