@@ -329,6 +329,9 @@ REFERENCES: list[Row] = [
     # "then current": current at a past time
     ("Holders may buy shares at 50% of the then current market price.", D, "then current", "PAST_REF", None, None),
     ("The then-current chairman objected.", D, "then-current", "PAST_REF", None, None),
+    # "recently" after an auxiliary is aspect ("have recently moved", in NEGATIVES); elsewhere a past time
+    ("Magna recently cut its dividend.", D, "recently", "PAST_REF", None, None),
+    ("Its stock has slumped recently.", D, "recently", "PAST_REF", None, None),
 ]
 
 ALL_ROWS = [
@@ -480,6 +483,8 @@ NEGATIVES = [
     "Paternity can readily be proved in today's world.",
     "If I were choosing the people of tomorrow, I would choose them.",
     "He works in the city during the week.",
+    "They have recently moved to an affluent neighborhood.",
+    "The search was recently extended to Mexico.",
 ]
 
 

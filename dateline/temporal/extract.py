@@ -321,7 +321,10 @@ def _ok(text: str, c: Candidate) -> bool:
         m = _OF_BEFORE.search(text, max(0, c.start - 40), c.start)
         return not (m and m.group(1).lower() in generic)
     if f == "ref":  # "Now, he says, ...": a sentence-opening discourse marker, not the present
-        return not (text[c.start : c.end].lower() in _words("discourse_initial") and text[c.end : c.end + 1] == ","
+        word = text[c.start : c.end].lower()
+        if word in _words("aspect_after_aux") and _word_before(text, c.start) in _words("aux"):
+            return False  # "have recently moved": an aspect adverb in the verb group
+        return not (word in _words("discourse_initial") and text[c.end : c.end + 1] == ","
                     and _sentence_start(text, c.start))
     if f == "the_week":  # "For the week, the index fell", "the week's most active session": a week of this year
         # (not the habitual "during the week", nor "the week before/after ...")
