@@ -221,6 +221,8 @@ RELATIVE: list[Row] = [
     ("It grew last week.", D, "last week", "2017-W31", "week", "2017-07-31/2017-08-07"),
     ("It will grow next week.", D, "next week", "2017-W33", "week", "2017-08-14/2017-08-21"),
     ("Sales are up this week.", D, "this week", "2017-W32", "week", "2017-08-07/2017-08-14"),
+    # a quoted sentence is not a quoted title (ABC's "This Week," in NEGATIVES)
+    ('He said, "This week we will win."', D, "This week", "2017-W32", "week", "2017-08-07/2017-08-14"),
     # "the week" of a market report: some week of the year (TimeBank's YYYY-WXX), not "during the week"
     ("For the week, the index dropped 3.8%.", D, "the week", "2017-WXX", "week", None),
     ("Thursday was the week's most active session.", D, "the week", "2017-WXX", "week", None),
@@ -485,6 +487,8 @@ NEGATIVES = [
     "He works in the city during the week.",
     "They have recently moved to an affluent neighborhood.",
     "The search was recently extended to Mexico.",
+    'Secretary of State James Baker, speaking on ABC News\' "This Week," said the request was clear.',
+    'Baker said on ABC-TV\'s "This Week With David Brinkley" that the resolutions were final.',
 ]
 
 

@@ -364,6 +364,20 @@ def _ok(text: str, c: Candidate) -> bool:
     return True
 
 
+_OPEN_QUOTE = ('"', "`", "\u201c")
+_POSSESSIVE_BEFORE = re.compile(r"(?:\w['\u2019]s|s['\u2019]) ?(?:``|[\"\u201c])$")
+_TITLE_GOES_ON = re.compile(r"[,.!?]?(?:[\"'\u201d]| [A-Z])")
+
+
+def _quoted_title(text: str, start: int, end: int) -> bool:
+    """A quoted Title-Case name after a possessive: ABC's "This Week," / "This Week With David Brinkley" (a show)."""
+    if text[start - 1 : start] not in _OPEN_QUOTE or not _POSSESSIVE_BEFORE.search(text, max(0, start - 8), start):
+        return False
+    words = text[start:end].split()
+    return (len(words) > 1 and all(w[:1].isupper() for w in words) and not text[start:end].isupper()
+            and bool(_TITLE_GOES_ON.match(text, end)))
+
+
 _QUOTED_DIGIT = re.compile("['\u2019]\\d")
 
 
@@ -435,7 +449,7 @@ def extract(text: str) -> list[Candidate]:
             found.sort(key=lambda t: (t[0], t[1]))
         for _, i, m in found:
             cand = Candidate(s, m.end(), _RULES[i], {k: v for k, v in m.groupdict().items() if v})
-            if _ok(text, cand):
+            if _ok(text, cand) and not _quoted_title(text, s, m.end()):
                 out.append(cand)
                 pos = m.end()
                 break
