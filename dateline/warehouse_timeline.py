@@ -15,12 +15,18 @@ Merges only ever happen along scored pairs, so the rows of one region depend on 
   left: the pairs that appear are scored (in SQL, from the recorded features); for a block compared by
   sorted neighbourhood only the stretches around its changes are diffed (numbered in SQL), and a
   recorded pair that no block pairs any more is forgotten;
-* the regions where something else than new events joining happened (an event left, a used pair went,
-  new events bridge groups or share an article with the group they reach): their merges are replayed
-  from the recorded and new scores;
-* new events whose pairs all reach one recorded group (and whose articles are new to it) join that
-  group: a replay would merge every part of the group as before and nothing else, so only the group's
-  row and the used flags of its pairs are recomputed.
+* a region that is one group (its articles are distinct, so the greedy merge never refused a pair in it) and
+  only changes inside (an event leaves, a used pair goes, a pair appears between two of its events, new
+  events whose pairs reach only it and whose articles are new to it join): its groups are the connected
+  components of its pairs, found without replaying (and only looked for when something left it). Its pairs'
+  used flags are kept conservative: an unused flag is exact, and after a region came apart every pair of it
+  counts as used, so the next pair it loses is checked again;
+* new events whose pairs all reach one recorded group of a region of several groups (and whose articles are
+  new to the group) join that group: a replay would merge every part of the group as before and nothing
+  else, so only the group's row and the used flags of its pairs are recomputed;
+* every other touched region (a new pair bridges regions or groups, new events share an article with the
+  group they reach, a region of several groups lost an event or a used pair): its merges are replayed from
+  the recorded and new scores (which makes its used flags exact).
 
 The year files holding changed rows are rewritten. The result is the table a from-scratch run writes
 (tests compare both after random sequences of changes).
@@ -603,7 +609,10 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     # on that region alone. A cluster of joining events whose pairs reach a single recorded group (and whose
     # articles are all new to it) simply joins that group: replaying the region would merge every part of the
     # group as before (its articles are distinct) and never a part of another one (their merges were refused
-    # for shared articles, which stay). Every other touched region is replayed whole.
+    # for shared articles, which stay). A region that is one group (its articles are distinct, so no merge in
+    # it was ever refused) stays a union of whole groups when events leave it, pairs inside it go or appear
+    # and such clusters join it: its groups are the connected components of its pairs (``_simple``). Every
+    # other touched region is replayed whole.
     joiners = sorted(joining)
     near = sorted({s for p in gained for s in p if s not in joining} | {s for p in lost for s in p} | leaving)
     rec = {r[0]: r[1:] for r in con.execute(
@@ -612,8 +621,14 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     for sid, (eid, *_rest) in rec.items():
         ev.eid[sid] = eid
     article_of = {s: ev.features(s)["article_id"] for s in joiners}
-    slow_regions = {rec[s][3] for s in leaving | {x for p in lost_used for x in p} if s in rec and rec[s][3]}
-    slow_regions |= {rec[x][3] for (a, b) in gained if a not in joining and b not in joining for x in (a, b)}
+    # Regions changed inside (an event left, a used pair went, a pair appeared between two of its events), and
+    # regions that must be replayed (a new pair between two regions).
+    soft = {rec[s][3] for s in leaving | {x for p in lost_used for x in p} if s in rec and rec[s][3]}
+    hard: set[str] = set()
+    for a, b in gained:
+        if a not in joining and b not in joining:
+            ra, rb = rec[a][3], rec[b][3]
+            (soft if ra == rb else hard).update((ra, rb))
     linked: DisjointSet[int] = DisjointSet()
     targets: dict[int, set[int]] = defaultdict(set)  # joining event -> recorded neighbours
     for a, b in gained:
@@ -633,23 +648,29 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
                                 [single]).fetchall():
         group_articles[grp].add(art)
     region_of_grp = {rec[o][2]: rec[o][3] for s in joiners for o in targets.get(s, ())}
-    while True:  # a cluster that cannot simply join makes its regions slow, which may stop others joining
+    one_group = _one_group_regions(con, soft | set(region_of_grp.values()))
+    hard |= soft - one_group
+    while True:  # a cluster that cannot simply join makes its regions replayed, which may stop others joining
         attach: dict[str, list[int]] = defaultdict(list)
         slow_clusters = []
         for c, m in clusters.items():
             grps = reach[c]
-            if len(grps) == 1 and region_of_grp[next(iter(grps))] not in slow_regions:
+            if len(grps) == 1 and region_of_grp[next(iter(grps))] not in hard:
                 attach[next(iter(grps))].extend(m)
             elif grps:
                 slow_clusters.append(c)
-        grown = {region_of_grp[g] for c in slow_clusters for g in reach[c]} - slow_regions
+        grown = {region_of_grp[g] for c in slow_clusters for g in reach[c]} - hard
         for g, m in attach.items():
             arts = [article_of[s] for s in m]
             if len(set(arts)) != len(arts) or group_articles[g] & set(arts):
                 grown.add(region_of_grp[g])
         if not grown:
             break
-        slow_regions |= grown
+        hard |= grown
+    simple = (soft | {region_of_grp[g] for g in attach}) & one_group - hard
+    slow_regions = hard
+    joins_simple = {g: m for g, m in attach.items() if region_of_grp[g] in simple}
+    attach = {g: m for g, m in attach.items() if region_of_grp[g] not in simple}
 
     # The slow regions: replayed from their recorded and new scored pairs (unless that is most of the work).
     n_replay, n_canon = con.execute(
@@ -727,6 +748,43 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         used = {(sid_of[a], sid_of[b]) for a, b in accepted}
         flags.update((p, p in used) for p in by_group[g])
 
+    # Regions that are one group: the events that stay and those that join, grouped by the connected components
+    # of their pairs (no merge in them is refused: their articles are distinct). Only a region that lost an event
+    # or a used pair can come apart; after that every pair of its parts counts as used (see ``_simple``).
+    simple_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
+                             "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [sorted(simple)]).fetchall()
+    members_in: dict[str, list[int]] = defaultdict(list)
+    for sid, eid, art, grp, year, region in simple_old:
+        ev.eid[sid] = eid
+        article_of[sid] = art
+        old_groups[grp].add(sid)
+        year_of_grp[grp] = str(year)
+        old_region[sid], old_grp[sid] = region, grp
+        if sid not in leaving:
+            members_in[region].append(sid)
+    for g, m in joins_simple.items():
+        members_in[region_of_grp[g]].extend(m)
+    in_simple = {s for m in members_in.values() for s in m}
+    inside_simple = {p for p in gained if p[0] in in_simple and p[1] in in_simple}
+    # A pair that appears in one block may be recorded from another: it is not inserted twice.
+    recorded_already = set(_recorded(con, {p for p in inside_simple if p[0] not in joining and p[1] not in joining}))
+    flags.update((p, True) for p in inside_simple)
+    split = {rec[s][3] for s in leaving | {x for p in lost_used for x in p} if s in rec} & simple
+    all_used = sorted(s for r in split for s in members_in[r])
+    in_split = set(all_used)
+    fresh = np.array(sorted(p for p in inside_simple if p[0] in in_split), dtype=np.int64).reshape(-1, 2)
+    part_of = _regions_of(all_used, ev.eid, np.concatenate([_edges_among(con, all_used, lost), fresh])) \
+        if all_used else {}
+    for r, members in members_in.items():
+        parts: dict[str, list[int]] = defaultdict(list)
+        for sid in members:
+            parts[part_of.get(sid, r)].append(sid)
+        for label, part in parts.items():
+            if r != label and any(ev.eid[sid] == r for sid in part):
+                label = r  # the part holding the region's labelling event keeps the label
+            groups.append(part)
+            region_of.update((sid, label) for sid in part)
+
     # Rows of the groups that changed; the others keep their row.
     unchanged = {frozenset(m): g for g, m in old_groups.items()}
     grp_of: dict[int, str] = {}
@@ -772,11 +830,17 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
                                          "used": pa.array([f for _, _, f in changed_flags])}))
         con.execute("UPDATE edges SET used = f.used FROM _flags f WHERE edges.a = f.a AND edges.b = f.b")
         con.unregister("_flags")
-    new_edges = sorted(p for p in gained if p not in recorded)
+    if all_used:
+        con.register("_au", pa.table({"a": pa.array(all_used, type=pa.int64())}))
+        con.execute("UPDATE edges SET used = true WHERE NOT used AND a IN (SELECT a FROM _au)")
+        con.unregister("_au")
+    new_edges = sorted(p for p in gained if p not in recorded and p not in recorded_already)
     st.insert("edges", pa.Table.from_pylist([dict(a=a, b=b, score=gained[(a, b)], used=flags[(a, b)])
                                              for a, b in new_edges], schema=EDGES_SCHEMA))
     return {**_state_stats(con), "rows_rebuilt": len(new_rows), "events_replayed": len(replay),
-            "events_attached": sum(len(m) for m in attach.values())}
+            "events_attached": sum(len(m) for m in attach.values()), "one_group_regions": len(members_in),
+            "one_group_regions_split_checked": len(split),
+            "one_group_regions_split": sum(len(set(part_of[x] for x in members_in[r])) > 1 for r in split)}
 
 
 # ``dedupe.pair_score`` over recorded events, in SQL (the features are stored as the clustering computes them:
@@ -831,13 +895,14 @@ def _score(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[int, int]], sma
                     t.column("score").to_pylist(), strict=True))
 
 
-def _regions_of(nodes: list[int], eid: dict[int, str], edges: Iterable[tuple[int, int]]) -> dict[int, str]:
-    """Connected component of each node over ``edges``, labelled by its smallest event id."""
+def _regions_of(nodes: list[int], eid: dict[int, str], edges: Iterable[tuple[int, int]] | np.ndarray
+                ) -> dict[int, str]:
+    """Connected component of each node over ``edges`` (pairs, or an ``(n, 2)`` array), labelled by its smallest
+    event id."""
     order = sorted(nodes, key=eid.__getitem__)
     sids = np.array(order, dtype=np.int64)
     by_sid = np.argsort(sids)
-    edges = list(edges)
-    ends = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    ends = edges if isinstance(edges, np.ndarray) else np.array(list(edges), dtype=np.int64).reshape(-1, 2)
     at = np.searchsorted(sids[by_sid], ends)
     found = (at < len(sids)) & (sids[by_sid][np.minimum(at, len(sids) - 1)] == ends)
     pairs = by_sid[at[found.all(axis=1)]] if len(ends) else np.empty((0, 2), dtype=np.int64)
@@ -851,6 +916,31 @@ def _regions_of(nodes: list[int], eid: dict[int, str], edges: Iterable[tuple[int
         if np.array_equal(label, before):
             break
     return {s: eid[order[label[i]]] for i, s in enumerate(order)}
+
+
+def _one_group_regions(con: duckdb.DuckDBPyConnection, regions: Iterable[str]) -> set[str]:
+    """Those of ``regions`` whose canonical events are all in one group."""
+    regions = sorted(r for r in regions if r)
+    if not regions:
+        return set()
+    con.register("_or", pa.table({"region": pa.array(regions, type=pa.string())}))
+    out = {r for r, in con.execute("SELECT region FROM evs JOIN _or USING (region) WHERE canon "
+                                    "GROUP BY region HAVING count(DISTINCT grp) = 1").fetchall()}
+    con.unregister("_or")
+    return out
+
+
+def _edges_among(con: duckdb.DuckDBPyConnection, sids: list[int], lost: set[tuple[int, int]]) -> np.ndarray:
+    """The recorded pairs (an ``(n, 2)`` array) whose first event is one of ``sids``, except those ``lost``."""
+    if not sids:
+        return np.empty((0, 2), dtype=np.int64)
+    con.register("_nodes", pa.table({"a": pa.array(sids, type=pa.int64())}))
+    con.register("_lost", pa.table({"a": pa.array([a for a, _ in lost], type=pa.int64()),
+                                    "b": pa.array([b for _, b in lost], type=pa.int64())}))
+    t = con.sql("SELECT a, b FROM edges JOIN _nodes USING (a) ANTI JOIN _lost USING (a, b)").to_arrow_table()
+    con.unregister("_nodes")
+    con.unregister("_lost")
+    return np.stack([t.column("a").to_numpy(), t.column("b").to_numpy()], axis=1).astype(np.int64, copy=False)
 
 
 def _edges_from(con: duckdb.DuckDBPyConnection, sids: list[int], lost: set[tuple[int, int]]
@@ -924,13 +1014,16 @@ def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], t
 
 
 def _touched_share(con: duckdb.DuckDBPyConnection, bkeys: set[int]) -> float:
-    """Share of the timeline's events in the regions of the recorded members of the blocks ``bkeys``."""
+    """Share of the timeline's events in the regions of more than one group among the regions of the recorded
+    members of the blocks ``bkeys`` (a region that is one group is not replayed unless the change bridges it)."""
     if not bkeys:
         return 0.0
     con.register("_tk", pa.table({"bkey": pa.array(sorted(bkeys), type=pa.uint64())}))
     inside, total = con.execute("""
-        WITH r AS (SELECT DISTINCT e.region FROM blocks b JOIN _tk USING (bkey) JOIN evs e USING (sid) WHERE e.canon)
-        SELECT count(*) FILTER (WHERE region IN (SELECT region FROM r)), count(*) FROM evs WHERE canon""").fetchall()[0]
+        WITH r AS (SELECT DISTINCT e.region FROM blocks b JOIN _tk USING (bkey) JOIN evs e USING (sid) WHERE e.canon),
+             m AS (SELECT region FROM evs WHERE canon AND region IN (SELECT region FROM r)
+                   GROUP BY region HAVING count(DISTINCT grp) > 1)
+        SELECT count(*) FILTER (WHERE region IN (SELECT region FROM m)), count(*) FROM evs WHERE canon""").fetchall()[0]
     con.unregister("_tk")
     return inside / total if total else 0.0
 
