@@ -71,6 +71,7 @@ EARLY_SHARE_FACTOR = 5.0
 WORKER_DUCKDB_MEMORY = "256MB"
 READ_COLUMNS = [*pipeline.TIMELINE_EVENT_COLUMNS, "partition_key"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_FIRST_REPORTED = schemas.TIMELINE.field("first_reported").type
 log = logging.getLogger(__name__)
 
 EVS_SCHEMA = pa.schema([
@@ -797,11 +798,8 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         else:
             kept.add(same)
             grp_of.update((s, same) for s in members)
-    ev.load_rows({s for m in build for s in m})
-    new_rows = []
-    for members in build:
-        row = dedupe.timeline_row([ev.full[s] for s in members])
-        new_rows.append(row)
+    new_rows = _timeline_rows(con, build)
+    for members, row in zip(build, new_rows, strict=True):
         grp_of.update((s, row["timeline_id"]) for s in members)
     _rewrite_years(warehouse, {g for g in old_groups if g not in kept}, year_of_grp, new_rows)
 
@@ -916,6 +914,43 @@ def _regions_of(nodes: list[int], eid: dict[int, str], edges: Iterable[tuple[int
         if np.array_equal(label, before):
             break
     return {s: eid[order[label[i]]] for i, s in enumerate(order)}
+
+
+# ``dedupe.timeline_row`` of every group of ``_rg`` (sid -> group index), over the recorded events: the best
+# description by ``dedupe._description_rank``, the actors in the order of the first (best ranked) event naming
+# them, sources and event ids sorted, the first publication.
+_ROWS_SQL = """
+WITH r AS (
+    SELECT g.gi, e.*, row_number() OVER (
+        PARTITION BY g.gi ORDER BY -coalesce(e.confidence, 0), coalesce(len(e.actors), 0) = 0,
+                                   coalesce(e.trigger, '') = '', -length(e.clause), e.event_id) AS rk
+    FROM _rg g JOIN evs e USING (sid)),
+named AS (
+    SELECT gi, actor, min(rk * 1000000 + pos) AS k
+    FROM (SELECT gi, rk, unnest(actors) AS actor, unnest(range(len(actors))) AS pos FROM r)
+    GROUP BY gi, actor),
+actors AS (SELECT gi, list(actor ORDER BY k) AS actors FROM named GROUP BY gi),
+agg AS (SELECT gi, list(DISTINCT article_id ORDER BY article_id) AS sources, list(event_id ORDER BY event_id) AS ids,
+               min(published_us) AS first_us FROM r GROUP BY gi)
+SELECT b.gi, substr(sha1('timeline:' || coalesce(b.value, 'None') || ':' || agg.ids[1]), 1, 16) AS timeline_id,
+       b.value, b.granularity, b.start_date, b.end_date, b.clause AS description, b.trigger,
+       coalesce(actors.actors, []::VARCHAR[]) AS actors, len(agg.sources)::INTEGER AS source_count, agg.sources,
+       agg.ids AS event_ids, agg.first_us, b.article_id, b.event_id
+FROM r b JOIN agg USING (gi) LEFT JOIN actors USING (gi) WHERE b.rk = 1 ORDER BY b.gi
+"""
+
+
+def _timeline_rows(con: duckdb.DuckDBPyConnection, groups: list[list[int]]) -> list[dict]:
+    """The timeline row of each group of recorded events (sids), as ``dedupe.timeline_row`` makes it."""
+    if not groups:
+        return []
+    con.register("_rg", pa.table({"sid": pa.array([s for m in groups for s in m], type=pa.int64()),
+                                  "gi": pa.array([i for i, m in enumerate(groups) for _ in m], type=pa.int64())}))
+    t = con.sql(_ROWS_SQL).to_arrow_table()
+    con.unregister("_rg")
+    first = t.column("first_us").cast(pa.int64()).cast(_FIRST_REPORTED)
+    t = t.drop_columns(["gi", "first_us"]).append_column("first_reported", first)
+    return t.select(schemas.TIMELINE.names).cast(schemas.TIMELINE).to_pylist()
 
 
 def _one_group_regions(con: duckdb.DuckDBPyConnection, regions: Iterable[str]) -> set[str]:

@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import random
 import shutil
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dateline import dedupe, partitions, pipeline, quality, schemas, storage
 from dateline.dedupe import cluster_events, find_duplicate_articles
@@ -397,3 +399,40 @@ def test_dedupe_from_scratch_in_a_child_process_equals_in_process(tmp_path: Path
     assert stats["mode"] == "full" and storage.read_table(wh, "article_duplicates").equals(expected)
     _write_articles(wh, "p3", pool[60:70])  # the state the child wrote serves the next run
     assert partitions.dedupe_warehouse(wh, state_dir=tmp_path / "state")["mode"] == "incremental"
+
+
+# The rows an incremental timeline run rebuilds come from SQL over its state: the same rows as
+# ``dedupe.timeline_row`` over the events (ranking ties, actor order, unicode clause lengths, missing fields).
+_EVENT = st.fixed_dictionaries({
+    "article_id": st.sampled_from(["a1", "a2", "a3", "a4"]),
+    "clause": st.text(min_size=1, max_size=12),
+    "trigger": st.sampled_from([None, "", "met", "said"]),
+    "actors": st.one_of(st.none(), st.lists(st.sampled_from(["Paris", "Rome", "paris", "Oslo", "Émile"]), max_size=3)),
+    "confidence": st.one_of(st.none(), st.sampled_from([0.25, 0.5, 0.7, 0.9])),
+    "published_at": st.one_of(st.none(), st.integers(0, 10**6).map(
+        lambda s: datetime(2024, 1, 1, tzinfo=UTC) + timedelta(seconds=s, microseconds=s % 997))),
+    "value": st.sampled_from(["2024-05-10", "2024-05", "2024"]),
+})
+
+
+@settings(max_examples=150, deadline=None)
+@given(events=st.lists(_EVENT, min_size=1, max_size=12), cuts=st.lists(st.integers(0, 11), max_size=4))
+def test_timeline_rows_from_the_state_equal_timeline_row(events: list[dict], cuts: list[int]) -> None:
+    from dateline import warehouse_timeline as wt
+
+    for i, e in enumerate(events):
+        e.update(event_id=f"e{i:02d}", leaf="p.parquet", granularity="day", start_date=date(2024, 5, 10),
+                 end_date=date(2024, 5, 11), words={"met", "plan"})
+    con = duckdb.connect()
+    try:
+        for ddl in wt.STATE_DDL:
+            con.execute(ddl)
+        rows = [wt._evs_row(e, i, True, "r", "g") for i, e in enumerate(events)]
+        con.register("_new", pa.Table.from_pylist(rows, schema=wt.EVS_SCHEMA))
+        con.execute("INSERT INTO evs SELECT * FROM _new")
+        bounds = sorted({0, len(events), *[c for c in cuts if c < len(events)]})
+        groups = [list(range(lo, hi)) for lo, hi in zip(bounds, bounds[1:], strict=False) if hi > lo]
+        got = wt._timeline_rows(con, groups)
+    finally:
+        con.close()
+    assert got == [dedupe.timeline_row([events[i] for i in g]) for g in groups]
