@@ -751,11 +751,24 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
 
     # Regions that are one group: the events that stay and those that join, grouped by the connected components
     # of their pairs (no merge in them is refused: their articles are distinct). Only a region that lost an event
-    # or a used pair can come apart; after that every pair of its parts counts as used (see ``_simple``).
-    simple_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
-                             "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [sorted(simple)]).fetchall()
+    # or a used pair can come apart: its members are loaded and its parts found, after which every pair of them
+    # counts as used (see the module docstring). Into the others, joining events are only added (``grow``: the
+    # members stay in the state, their row and group id come from SQL).
+    joined_region = {s: region_of_grp[g] for g, m in joins_simple.items() for s in m}
+
+    def region_at(sid: int) -> str | None:
+        return joined_region[sid] if sid in joined_region else rec[sid][3] if sid in rec else None
+
+    inside_simple = {p for p in gained if region_at(p[0]) in simple and region_at(p[0]) == region_at(p[1])}
+    # A pair that appears in one block may be recorded from another: it is not inserted twice.
+    recorded_already = set(_recorded(con, {p for p in inside_simple if p[0] not in joining and p[1] not in joining}))
+    flags.update((p, True) for p in inside_simple)
+    split = {rec[s][3] for s in leaving | {x for p in lost_used for x in p} if s in rec} & simple
+    grow = {g: m for g, m in joins_simple.items() if region_of_grp[g] not in split}
+    split_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
+                            "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [sorted(split)]).fetchall()
     members_in: dict[str, list[int]] = defaultdict(list)
-    for sid, eid, art, grp, year, region in simple_old:
+    for sid, eid, art, grp, year, region in split_old:
         ev.eid[sid] = eid
         article_of[sid] = art
         old_groups[grp].add(sid)
@@ -764,22 +777,18 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         if sid not in leaving:
             members_in[region].append(sid)
     for g, m in joins_simple.items():
-        members_in[region_of_grp[g]].extend(m)
-    in_simple = {s for m in members_in.values() for s in m}
-    inside_simple = {p for p in gained if p[0] in in_simple and p[1] in in_simple}
-    # A pair that appears in one block may be recorded from another: it is not inserted twice.
-    recorded_already = set(_recorded(con, {p for p in inside_simple if p[0] not in joining and p[1] not in joining}))
-    flags.update((p, True) for p in inside_simple)
-    split = {rec[s][3] for s in leaving | {x for p in lost_used for x in p} if s in rec} & simple
-    all_used = sorted(s for r in split for s in members_in[r])
-    in_split = set(all_used)
-    fresh = np.array(sorted(p for p in inside_simple if p[0] in in_split), dtype=np.int64).reshape(-1, 2)
+        if g not in grow:
+            members_in[region_of_grp[g]].extend(m)
+    all_used = sorted(s for m in members_in.values() for s in m)
+    fresh = np.array(sorted(p for p in inside_simple if region_at(p[0]) in split), dtype=np.int64).reshape(-1, 2)
     part_of = _regions_of(all_used, ev.eid, np.concatenate([_edges_among(con, all_used, lost), fresh])) \
         if all_used else {}
+    n_split = 0
     for r, members in members_in.items():
         parts: dict[str, list[int]] = defaultdict(list)
         for sid in members:
-            parts[part_of.get(sid, r)].append(sid)
+            parts[part_of[sid]].append(sid)
+        n_split += len(parts) > 1
         for label, part in parts.items():
             if r != label and any(ev.eid[sid] == r for sid in part):
                 label = r  # the part holding the region's labelling event keeps the label
@@ -798,10 +807,16 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         else:
             kept.add(same)
             grp_of.update((s, same) for s in members)
-    new_rows = _timeline_rows(con, build)
-    for members, row in zip(build, new_rows, strict=True):
+    grown = sorted(grow)
+    new_rows = _timeline_rows(con, build, [(g, grow[g]) for g in grown])
+    for members, row in zip(build, new_rows[: len(build)], strict=True):
         grp_of.update((s, row["timeline_id"]) for s in members)
-    _rewrite_years(warehouse, {g for g in old_groups if g not in kept}, year_of_grp, new_rows)
+    renamed = {g: row["timeline_id"] for g, row in zip(grown, new_rows[len(build):], strict=True)}
+    for g, m in grow.items():
+        year_of_grp[g] = str(ev.full[m[0]]["start_date"].year)  # a group's events share their start date
+        grp_of.update((s, renamed[g]) for s in m)
+        region_of.update((s, region_of_grp[g]) for s in m)
+    _rewrite_years(warehouse, {g for g in old_groups if g not in kept} | set(grow), year_of_grp, new_rows)
 
     # The state follows: regions and rows that changed, canonical flags, pairs.
     con.execute("DELETE FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[]))", [sorted(removed_sids)])
@@ -816,6 +831,12 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
             "grp": pa.array([u[3] for u in upd], type=pa.string())}))
         con.execute("UPDATE evs SET canon = u.canon, region = u.region, grp = u.grp FROM _upd u WHERE evs.sid = u.sid")
         con.unregister("_upd")
+    renamed = {g: n for g, n in renamed.items() if g != n}
+    if renamed:  # the recorded members of the grown groups
+        con.register("_ren", pa.table({"old": pa.array(list(renamed), type=pa.string()),
+                                       "new": pa.array(list(renamed.values()), type=pa.string())}))
+        con.execute("UPDATE evs SET grp = r.new FROM _ren r WHERE evs.grp = r.old AND evs.canon")
+        con.unregister("_ren")
     if lost:
         con.register("_lost", pa.table({"a": pa.array([a for a, _ in lost], type=pa.int64()),
                                         "b": pa.array([b for _, b in lost], type=pa.int64())}))
@@ -836,9 +857,8 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     st.insert("edges", pa.Table.from_pylist([dict(a=a, b=b, score=gained[(a, b)], used=flags[(a, b)])
                                              for a, b in new_edges], schema=EDGES_SCHEMA))
     return {**_state_stats(con), "rows_rebuilt": len(new_rows), "events_replayed": len(replay),
-            "events_attached": sum(len(m) for m in attach.values()), "one_group_regions": len(members_in),
-            "one_group_regions_split_checked": len(split),
-            "one_group_regions_split": sum(len(set(part_of[x] for x in members_in[r])) > 1 for r in split)}
+            "events_attached": sum(len(m) for m in attach.values()), "one_group_regions": len(simple),
+            "one_group_regions_split_checked": len(split), "one_group_regions_split": n_split}
 
 
 # ``dedupe.pair_score`` over recorded events, in SQL (the features are stored as the clustering computes them:
@@ -924,7 +944,8 @@ WITH r AS (
     SELECT g.gi, e.*, row_number() OVER (
         PARTITION BY g.gi ORDER BY -coalesce(e.confidence, 0), coalesce(len(e.actors), 0) = 0,
                                    coalesce(e.trigger, '') = '', -length(e.clause), e.event_id) AS rk
-    FROM _rg g JOIN evs e USING (sid)),
+    FROM (SELECT sid, gi FROM _rg UNION ALL SELECT e.sid, g.gi FROM evs e JOIN _gg g USING (grp) WHERE e.canon) g
+    JOIN evs e USING (sid)),
 named AS (
     SELECT gi, actor, min(rk * 1000000 + pos) AS k
     FROM (SELECT gi, rk, unnest(actors) AS actor, unnest(range(len(actors))) AS pos FROM r)
@@ -940,14 +961,22 @@ FROM r b JOIN agg USING (gi) LEFT JOIN actors USING (gi) WHERE b.rk = 1 ORDER BY
 """
 
 
-def _timeline_rows(con: duckdb.DuckDBPyConnection, groups: list[list[int]]) -> list[dict]:
-    """The timeline row of each group of recorded events (sids), as ``dedupe.timeline_row`` makes it."""
-    if not groups:
+def _timeline_rows(con: duckdb.DuckDBPyConnection, groups: list[list[int]],
+                   grown: Sequence[tuple[str, list[int]]] = ()) -> list[dict]:
+    """The timeline row of each group of recorded events (sids), then of each ``grown`` group (its recorded
+    members, by group id, plus the events given), as ``dedupe.timeline_row`` makes it."""
+    if not groups and not grown:
         return []
-    con.register("_rg", pa.table({"sid": pa.array([s for m in groups for s in m], type=pa.int64()),
-                                  "gi": pa.array([i for i, m in enumerate(groups) for _ in m], type=pa.int64())}))
+    n = len(groups)
+    con.register("_rg", pa.table({
+        "sid": pa.array([s for m in groups for s in m] + [s for _, m in grown for s in m], type=pa.int64()),
+        "gi": pa.array([i for i, m in enumerate(groups) for _ in m] + [n + i for i, (_, m) in enumerate(grown) for _ in m],
+                       type=pa.int64())}))
+    con.register("_gg", pa.table({"grp": pa.array([g for g, _ in grown], type=pa.string()),
+                                  "gi": pa.array(range(n, n + len(grown)), type=pa.int64())}))
     t = con.sql(_ROWS_SQL).to_arrow_table()
     con.unregister("_rg")
+    con.unregister("_gg")
     first = t.column("first_us").cast(pa.int64()).cast(_FIRST_REPORTED)
     t = t.drop_columns(["gi", "first_us"]).append_column("first_reported", first)
     return t.select(schemas.TIMELINE.names).cast(schemas.TIMELINE).to_pylist()
