@@ -18,9 +18,11 @@ Merges only ever happen along scored pairs, so the rows of one region depend on 
 * a region that is one group (its articles are distinct, so the greedy merge never refused a pair in it) and
   only changes inside (an event leaves, a used pair goes, a pair appears between two of its events, new
   events whose pairs reach only it and whose articles are new to it join): its groups are the connected
-  components of its pairs, found without replaying (and only looked for when something left it). Its pairs'
-  used flags are kept conservative: an unused flag is exact, and after a region came apart every pair of it
-  counts as used, so the next pair it loses is checked again;
+  components of its pairs, found without replaying. Its pairs' used flags are kept so that the used ones join
+  the region (the exact flags do: they are a spanning tree of it): a pair not used can go unchecked; when a used
+  one goes and two staying pairs through a common neighbour join its events, those two become used and the
+  region stays whole; otherwise (or when an event leaves) its parts are looked for and all their pairs become
+  used;
 * new events whose pairs all reach one recorded group of a region of several groups (and whose articles are
   new to the group) join that group: a replay would merge every part of the group as before and nothing
   else, so only the group's row and the used flags of its pairs are recomputed;
@@ -751,8 +753,8 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
 
     # Regions that are one group: the events that stay and those that join, grouped by the connected components
     # of their pairs (no merge in them is refused: their articles are distinct). Only a region that lost an event
-    # or a used pair can come apart: its members are loaded and its parts found, after which every pair of them
-    # counts as used (see the module docstring). Into the others, joining events are only added (``grow``: the
+    # or a used pair (with no bypass) can come apart: its members are loaded and its parts found, after which every
+    # pair of them counts as used (see the module docstring). Into the others, joining events are only added (``grow``: the
     # members stay in the state, their row and group id come from SQL).
     joined_region = {s: region_of_grp[g] for g, m in joins_simple.items() for s in m}
 
@@ -763,7 +765,12 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     # A pair that appears in one block may be recorded from another: it is not inserted twice.
     recorded_already = set(_recorded(con, {p for p in inside_simple if p[0] not in joining and p[1] not in joining}))
     flags.update((p, True) for p in inside_simple)
-    split = {rec[s][3] for s in leaving | {x for p in lost_used for x in p} if s in rec} & simple
+    # A used pair that goes from a one-group region leaves it whole when two staying pairs still join its events
+    # (those become used, so the used pairs keep joining the region); otherwise the region's parts are looked for.
+    gone_used = {p for p in lost_used if rec[p[0]][3] in simple and p[0] not in leaving and p[1] not in leaving}
+    bypass = _bypasses(con, gone_used, lost)
+    split = ({rec[s][3] for s in leaving if s in rec} | {rec[p[0]][3] for p in gone_used if p not in bypass}) & simple
+    bypass = {p: via for p, via in bypass.items() if rec[p[0]][3] not in split}
     grow = {g: m for g, m in joins_simple.items() if region_of_grp[g] not in split}
     split_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
                             "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [sorted(split)]).fetchall()
@@ -853,12 +860,19 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         con.register("_au", pa.table({"a": pa.array(all_used, type=pa.int64())}))
         con.execute("UPDATE edges SET used = true WHERE NOT used AND a IN (SELECT a FROM _au)")
         con.unregister("_au")
+    if bypass:
+        ways = {q for via in bypass.values() for q in via}
+        con.register("_by", pa.table({"a": pa.array([a for a, _ in ways], type=pa.int64()),
+                                      "b": pa.array([b for _, b in ways], type=pa.int64())}))
+        con.execute("UPDATE edges SET used = true FROM _by y WHERE edges.a = y.a AND edges.b = y.b AND NOT edges.used")
+        con.unregister("_by")
     new_edges = sorted(p for p in gained if p not in recorded and p not in recorded_already)
     st.insert("edges", pa.Table.from_pylist([dict(a=a, b=b, score=gained[(a, b)], used=flags[(a, b)])
                                              for a, b in new_edges], schema=EDGES_SCHEMA))
     return {**_state_stats(con), "rows_rebuilt": len(new_rows), "events_replayed": len(replay),
             "events_attached": sum(len(m) for m in attach.values()), "one_group_regions": len(simple),
-            "one_group_regions_split_checked": len(split), "one_group_regions_split": n_split}
+            "one_group_regions_split_checked": len(split), "one_group_regions_split": n_split,
+            "used_pairs_bypassed": len(bypass)}
 
 
 # ``dedupe.pair_score`` over recorded events, in SQL (the features are stored as the clustering computes them:
@@ -992,6 +1006,29 @@ def _one_group_regions(con: duckdb.DuckDBPyConnection, regions: Iterable[str]) -
                                     "GROUP BY region HAVING count(DISTINCT grp) = 1").fetchall()}
     con.unregister("_or")
     return out
+
+
+def _bypasses(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]], lost: set[tuple[int, int]]
+              ) -> dict[tuple[int, int], tuple[tuple[int, int], tuple[int, int]]]:
+    """Those of the recorded ``pairs`` whose two events stay joined by two recorded pairs not ``lost`` (through a
+    common neighbour), with those two pairs (as recorded)."""
+    if not pairs:
+        return {}
+    con.register("_lp", pa.table({"a": pa.array([a for a, _ in pairs], type=pa.int64()),
+                                  "b": pa.array([b for _, b in pairs], type=pa.int64())}))
+    con.register("_lost", pa.table({"a": pa.array([a for a, _ in lost], type=pa.int64()),
+                                    "b": pa.array([b for _, b in lost], type=pa.int64())}))
+    rows = con.execute("""
+        WITH ends AS (SELECT a AS s FROM _lp UNION SELECT b FROM _lp),
+        kept AS (SELECT e.a, e.b FROM edges e ANTI JOIN _lost l ON e.a = l.a AND e.b = l.b
+                 WHERE e.a IN (SELECT s FROM ends) OR e.b IN (SELECT s FROM ends)),
+        nb AS (SELECT a AS x, b AS y, a, b FROM kept UNION ALL SELECT b AS x, a AS y, a, b FROM kept)
+        SELECT l.a, l.b, arg_min([n1.a, n1.b, n2.a, n2.b], n1.y)
+        FROM _lp l JOIN nb n1 ON n1.x = l.a JOIN nb n2 ON n2.x = l.b AND n2.y = n1.y
+        GROUP BY l.a, l.b""").fetchall()
+    con.unregister("_lp")
+    con.unregister("_lost")
+    return {(a, b): ((w[0], w[1]), (w[2], w[3])) for a, b, w in rows}
 
 
 def _edges_among(con: duckdb.DuckDBPyConnection, sids: list[int], lost: set[tuple[int, int]]) -> np.ndarray:
