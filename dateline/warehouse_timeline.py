@@ -69,6 +69,8 @@ REPLAY_SHARE = float(os.environ.get("DATELINE_TIMELINE_REPLAY_SHARE", "0.1"))
 # above (measured 3-8 times the replay: 22% for 2.8% at 100k articles, 61% for 21% at 1M): far above the
 # share, the run falls back before doing the work.
 EARLY_SHARE_FACTOR = 5.0
+# Windowed blocks whose stretches around changes are fetched and diffed at once (bounds the memory they take).
+WINDOW_BLOCKS = 2_000
 # DuckDB's memory for reading the events of changed partitions.
 WORKER_DUCKDB_MEMORY = "256MB"
 READ_COLUMNS = [*pipeline.TIMELINE_EVENT_COLUMNS, "partition_key"]
@@ -475,12 +477,13 @@ def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[in
         "margin": pa.array([c.margin for c in out.values() for _ in c.inserts + [(p, 0) for p in c.leaving_at]],
                            type=pa.int64())}))
     near = con.sql("""
-        SELECT DISTINCT m.bkey, m.sid, m.event_id, m.nkey, m.pos FROM _wm m JOIN _wp p
+        SELECT DISTINCT m.bkey, m.sid, m.event_id, m.pos FROM _wm m JOIN _wp p
         ON m.bkey = p.bkey AND m.pos >= p.at - p.margin AND m.pos < p.at + p.margin""").to_arrow_table()
-    for k, sid, eid, nk, pos in zip(*(near.column(c).to_pylist() for c in ("bkey", "sid", "event_id", "nkey", "pos")),
-                                     strict=True):
+    eid = ev.eid
+    for k, sid, e, pos in zip(*(near.column(c).to_pylist() for c in ("bkey", "sid", "event_id", "pos")), strict=True):
         out[k].rows[pos] = sid
-        ev.eid[sid], ev.nkey[sid] = eid, nk
+        eid[sid] = e
+    del near
     for name in ("_wb", "_wj", "_wl", "_wp"):
         con.unregister(name)
     con.execute("DROP TABLE _wm")
@@ -570,15 +573,20 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     small = dedupe.MAX_EVENT_BLOCK
     small_blocks = [k for k in touched if old_size.get(k, 0) <= small and new_size[k] <= small]
     windowed = [k for k in touched if old_size.get(k, 0) > small and new_size[k] > small]
-    changes = _window_changes(con, ev, windowed, joins_of, leaving)
-    old_members = _members(con, ev, [k for k in touched if (old_size.get(k, 0) > small) != (new_size[k] > small)])
-    new_members: dict[int, list[int]] = {}  # of the touched blocks windowed on one side only
     appeared: set[tuple[int, int]] = set()
     dropped: set[tuple[int, int]] = set()
-    for change in changes.values():
-        got, lost_pairs = window_diff(change, leaving, ev.pair)
-        appeared |= got
-        dropped |= lost_pairs
+    changes: dict[int, WindowChange] = {}
+    windowed.sort()
+    for lo in range(0, len(windowed), WINDOW_BLOCKS):  # a slice at a time: the stretches around changes are large
+        part = _window_changes(con, ev, windowed[lo : lo + WINDOW_BLOCKS], joins_of, leaving)
+        for change in part.values():
+            got, lost_pairs = window_diff(change, leaving, ev.pair)
+            appeared |= got
+            dropped |= lost_pairs
+            change.rows = {}  # from here on only where the changes are counts (``WindowChange.shift``)
+        changes.update(part)
+    old_members = _members(con, ev, [k for k in touched if (old_size.get(k, 0) > small) != (new_size[k] > small)])
+    new_members: dict[int, list[int]] = {}  # of the touched blocks windowed on one side only
     for k in old_members.keys() | {k for k in touched if new_size[k] > small and old_size.get(k, 0) <= small}:
         old = old_members.get(k, [])  # all pairs on one side, a window on the other
         ev.load_nkeys(old)

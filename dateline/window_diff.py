@@ -86,11 +86,26 @@ def window_diff(change: WindowChange, leaving: set[int], pair: Callable[[int, in
         members = np.array([x for x, _ in merged], dtype=np.int64)[staying]
         left = np.cumsum(flags == -1)[staying]
         came = np.cumsum(flags == 1)[staying]
-        for d in range(1, min(w, len(members) - 1) + 1):
-            old_in = d + (left[d:] - left[:-d]) <= w
-            new_in = d + (came[d:] - came[:-d]) <= w
-            for i in np.flatnonzero(new_in & ~old_in).tolist():
-                appeared.add(pair(int(members[i]), int(members[i + d])))
-            for i in np.flatnonzero(old_in & ~new_in).tolist():
-                dropped.add(pair(int(members[i]), int(members[i + d])))
+        # Staying members i < j = i + d (d <= w): in the window before when d plus those that left between them
+        # is at most w, after when d plus those that came between them is (all distances at once).
+        i, d = np.nonzero(np.arange(len(members))[:, None] + _STEPS[w][None, :] < len(members))
+        d = d + 1
+        j = i + d
+        old_in = d + left[j] - left[i] <= w
+        new_in = d + came[j] - came[i] <= w
+        for a, b in members[np.stack([i, j], axis=1)[new_in & ~old_in]].tolist():
+            appeared.add(pair(a, b))
+        for a, b in members[np.stack([i, j], axis=1)[old_in & ~new_in]].tolist():
+            dropped.add(pair(a, b))
     return appeared, dropped
+
+
+class _Steps(dict):
+    """``_STEPS[w]``: the distances 1..w as an array (made once per window)."""
+
+    def __missing__(self, w: int) -> np.ndarray:
+        self[w] = np.arange(1, w + 1, dtype=np.int64)
+        return self[w]
+
+
+_STEPS = _Steps()
