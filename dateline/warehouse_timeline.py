@@ -71,6 +71,8 @@ REPLAY_SHARE = float(os.environ.get("DATELINE_TIMELINE_REPLAY_SHARE", "0.1"))
 EARLY_SHARE_FACTOR = 5.0
 # Windowed blocks whose stretches around changes are fetched and diffed at once (bounds the memory they take).
 WINDOW_BLOCKS = 2_000
+# Events of the regions an incremental run replays at once (bounds the pairs it holds).
+REPLAY_EVENTS = 20_000
 # DuckDB's memory for reading the events of changed partitions.
 WORKER_DUCKDB_MEMORY = "256MB"
 READ_COLUMNS = [*pipeline.TIMELINE_EVENT_COLUMNS, "partition_key"]
@@ -602,6 +604,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         [sorted(leaving)]).fetchall()}
     dropped_edges = _recorded(con, {p for p in dropped if p not in lost and p not in appeared})
     still = _still_paired(con, set(dropped_edges), new_size, new_members, changes, ev)
+    del changes, dropped, new_members, old_members  # the largest structures of the run: what follows needs room
     unpaired = {p for p in dropped_edges if p not in still}
     lost |= unpaired
     lost_used = {p for p in unpaired if dropped_edges[p]}  # an unused pair that goes changes no group
@@ -615,6 +618,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
 
     # New pairs: scored (a recorded pair keeps its score: a score depends on the two events alone).
     gained = _score(con, appeared, small_blocks, joining, leaving)
+    del appeared
 
     # Where the joining events go. Merges only happen along scored pairs, so the groups of one region depend
     # on that region alone. A cluster of joining events whose pairs reach a single recorded group (and whose
@@ -626,19 +630,20 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     # other touched region is replayed whole.
     joiners = sorted(joining)
     near = sorted({s for p in gained for s in p if s not in joining} | {s for p in lost for s in p} | leaving)
-    rec = {r[0]: r[1:] for r in con.execute(
-        "SELECT sid, event_id, article_id, grp, region FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[]))",
-        [near]).fetchall()}
-    for sid, (eid, *_rest) in rec.items():
-        ev.eid[sid] = eid
+    ids: dict[str, str] = {}  # one string per group or region id (many events share them)
+    rec = {sid: (ids.setdefault(g, g) if g else g, ids.setdefault(r, r) if r else r) for sid, g, r in con.execute(
+        "SELECT sid, grp, region FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[]))", [near]).fetchall()}
+    del ids
+    ev.eid.update(con.execute("SELECT sid, event_id FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[]))",
+                              [[s for s in near if s not in ev.eid]]).fetchall())
     article_of = {s: ev.features(s)["article_id"] for s in joiners}
     # Regions changed inside (an event left, a used pair went, a pair appeared between two of its events), and
     # regions that must be replayed (a new pair between two regions).
-    soft = {rec[s][3] for s in leaving | {x for p in lost_used for x in p} if s in rec and rec[s][3]}
+    soft = {rec[s][1] for s in leaving | {x for p in lost_used for x in p} if s in rec and rec[s][1]}
     hard: set[str] = set()
     for a, b in gained:
         if a not in joining and b not in joining:
-            ra, rb = rec[a][3], rec[b][3]
+            ra, rb = rec[a][1], rec[b][1]
             (soft if ra == rb else hard).update((ra, rb))
     linked: DisjointSet[int] = DisjointSet()
     targets: dict[int, set[int]] = defaultdict(set)  # joining event -> recorded neighbours
@@ -652,13 +657,13 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     clusters: dict[int, list[int]] = defaultdict(list)
     for s in joiners:
         clusters[linked.find(s)].append(s)
-    reach = {c: {rec[o][2] for s in m for o in targets.get(s, ())} for c, m in clusters.items()}
+    reach = {c: {rec[o][0] for s in m for o in targets.get(s, ())} for c, m in clusters.items()}
     group_articles: dict[str, set[str]] = defaultdict(set)
     single = sorted({next(iter(g)) for g in reach.values() if len(g) == 1})
     for grp, art in con.execute("SELECT grp, article_id FROM evs WHERE canon AND grp IN (SELECT unnest(?::VARCHAR[]))",
                                 [single]).fetchall():
         group_articles[grp].add(art)
-    region_of_grp = {rec[o][2]: rec[o][3] for s in joiners for o in targets.get(s, ())}
+    region_of_grp = {rec[o][0]: rec[o][1] for s in joiners for o in targets.get(s, ())}
     one_group = _one_group_regions(con, soft | set(region_of_grp.values()))
     hard |= soft - one_group
     while True:  # a cluster that cannot simply join makes its regions replayed, which may stop others joining
@@ -690,33 +695,77 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     if n_replay > REPLAY_SHARE * n_canon:
         return (f"the change would replay {n_replay} of {n_canon} events "
                 f"(more than DATELINE_TIMELINE_REPLAY_SHARE {REPLAY_SHARE:g})")
-    region_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
-                             "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [sorted(slow_regions)]).fetchall()
+    # Regions a cluster of joining events or a new pair bridges are replayed together; the rest a slice at a time.
+    bridged: DisjointSet[str] = DisjointSet()
+    for r in slow_regions:
+        bridged.find(r)
+    for c in clusters:
+        rs = sorted({region_of_grp[g] for g in reach[c]})
+        for r in rs[1:]:
+            bridged.union(rs[0], r)
+    for a, b in gained:
+        if a not in joining and b not in joining and rec[a][1] != rec[b][1]:
+            bridged.union(rec[a][1], rec[b][1])
+    size_of = dict(con.execute("SELECT region, count(*) FROM evs WHERE canon AND region IN (SELECT unnest(?::VARCHAR[])) "
+                               "GROUP BY region", [sorted(slow_regions)]).fetchall())
+    units: dict[str, list[str]] = defaultdict(list)
+    for r in sorted(slow_regions):
+        units[bridged.find(r)].append(r)
+    slices: list[list[str]] = [[]]
+    held = 0
+    for unit in units.values():
+        if held and held + sum(size_of.get(r, 0) for r in unit) > REPLAY_EVENTS:
+            slices.append([])
+            held = 0
+        slices[-1].extend(unit)
+        held += sum(size_of.get(r, 0) for r in unit)
+    slice_of = {r: i for i, regions in enumerate(slices) for r in regions}
+    cluster_slice: dict[int, list[int]] = defaultdict(list)
+    for c, m in clusters.items():
+        if not reach[c]:
+            cluster_slice[len(slices) - 1].extend(m)
+        elif any(region_of_grp[g] in slow_regions for g in reach[c]):
+            cluster_slice[slice_of[region_of_grp[next(iter(reach[c]))]]].extend(m)
     old_groups: dict[str, set[int]] = defaultdict(set)
     year_of_grp: dict[str, str] = {}
     old_region: dict[int, str] = {}
     old_grp: dict[int, str] = {}
-    for sid, eid, art, grp, year, region in region_old:
-        ev.eid[sid] = eid
-        article_of[sid] = art
-        old_groups[grp].add(sid)
-        year_of_grp[grp] = str(year)
-        old_region[sid], old_grp[sid] = region, grp
-    replay = [s for s, *_ in region_old if s not in leaving]
-    replay += [s for c, m in clusters.items() if not reach[c] or any(region_of_grp[g] in slow_regions for g in reach[c])
-               for s in m]
-    in_replay = set(replay)
-    recorded, was_used = _edges_from(con, [s for s, *_ in region_old], lost)
-    inside = [(p, sc) for p, sc in recorded.items() if p[0] in in_replay and p[1] in in_replay]
-    inside += [(p, sc) for p, sc in gained.items() if p[0] in in_replay and p[1] in in_replay]
+    groups: list[list[int]] = []
+    region_of: dict[int, str] = {}
+    flags: dict[tuple[int, int], bool] = {}  # pairs whose used flag is new or changes
+    was_used: dict[tuple[int, int], bool] = {}
+    recorded_gained: set[tuple[int, int]] = set()  # new pairs some block had already paired
+    n_replayed = 0
     eid = ev.eid
-    sid_of = {eid[s]: s for s in replay}
-    accepted: list[tuple[str, str]] = []
-    groups = [[sid_of[e] for e in g] for g in dedupe.merge_groups(
-        {eid[s]: article_of[s] for s in replay}, {(eid[a], eid[b]): sc for (a, b), sc in inside}, accepted)]
-    region_of = _regions_of(replay, eid, [p for p, _ in inside])
-    used = {(sid_of[a], sid_of[b]) for a, b in accepted}
-    flags = {p: p in used for p, _ in inside}
+    for i, regions in enumerate(slices):
+        region_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
+                                 "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [sorted(regions)]).fetchall()
+        for sid, e, art, grp, year, region in region_old:
+            eid[sid] = e
+            article_of[sid] = art
+            old_groups[grp].add(sid)
+            year_of_grp[grp] = str(year)
+            old_region[sid], old_grp[sid] = region, grp
+        replay = [s for s, *_ in region_old if s not in leaving] + cluster_slice.get(i, [])
+        n_replayed += len(replay)
+        in_replay = set(replay)
+        recorded, used_before = _edges_from(con, [s for s, *_ in region_old], lost)
+        inside = [(p, sc) for p, sc in recorded.items() if p[0] in in_replay and p[1] in in_replay]
+        inside += [(p, sc) for p, sc in gained.items() if p[0] in in_replay and p[1] in in_replay]
+        recorded_gained |= {p for p in gained if p in recorded}
+        sid_of = {eid[s]: s for s in replay}
+        accepted: list[tuple[str, str]] = []
+        groups += [[sid_of[e] for e in g] for g in dedupe.merge_groups(
+            {eid[s]: article_of[s] for s in replay}, {(eid[a], eid[b]): sc for (a, b), sc in inside}, accepted)]
+        region_of.update(_regions_of(replay, eid, [p for p, _ in inside]))
+        used = {(sid_of[a], sid_of[b]) for a, b in accepted}
+        for p, _ in inside:
+            u = p in used
+            if p not in used_before:
+                flags[p] = u
+            elif used_before[p] != u:
+                flags[p], was_used[p] = u, used_before[p]
+        del recorded, used_before, inside, sid_of, used
 
     # The groups joined by new events keep their region; their rows are rebuilt like the replayed groups' rows.
     attached = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
@@ -739,7 +788,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
             if (a, b) not in lost:
                 inner[(a, b)] = sc
                 was_used[(a, b)] = u
-    recorded.update(inner)
+    recorded_gained |= {p for p in gained if p in inner}
     group_of = {s: g for g, m in members_of.items() for s in m} | {s: g for g, m in attach.items() for s in m}
     by_group: dict[str, dict[tuple[int, int], float]] = defaultdict(dict)
     for (a, b), sc in (inner | gained).items():
@@ -767,7 +816,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     joined_region = {s: region_of_grp[g] for g, m in joins_simple.items() for s in m}
 
     def region_at(sid: int) -> str | None:
-        return joined_region[sid] if sid in joined_region else rec[sid][3] if sid in rec else None
+        return joined_region[sid] if sid in joined_region else rec[sid][1] if sid in rec else None
 
     inside_simple = {p for p in gained if region_at(p[0]) in simple and region_at(p[0]) == region_at(p[1])}
     # A pair that appears in one block may be recorded from another: it is not inserted twice.
@@ -775,10 +824,10 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     flags.update((p, True) for p in inside_simple)
     # A used pair that goes from a one-group region leaves it whole when two staying pairs still join its events
     # (those become used, so the used pairs keep joining the region); otherwise the region's parts are looked for.
-    gone_used = {p for p in lost_used if rec[p[0]][3] in simple and p[0] not in leaving and p[1] not in leaving}
+    gone_used = {p for p in lost_used if rec[p[0]][1] in simple and p[0] not in leaving and p[1] not in leaving}
     bypass = _bypasses(con, gone_used, lost)
-    split = ({rec[s][3] for s in leaving if s in rec} | {rec[p[0]][3] for p in gone_used if p not in bypass}) & simple
-    bypass = {p: via for p, via in bypass.items() if rec[p[0]][3] not in split}
+    split = ({rec[s][1] for s in leaving if s in rec} | {rec[p[0]][1] for p in gone_used if p not in bypass}) & simple
+    bypass = {p: via for p, via in bypass.items() if rec[p[0]][1] not in split}
     grow = {g: m for g, m in joins_simple.items() if region_of_grp[g] not in split}
     split_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
                             "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [sorted(split)]).fetchall()
@@ -824,9 +873,10 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
             grp_of.update((s, same) for s in members)
     grown = sorted(grow)
     new_rows = _timeline_rows(con, build, [(g, grow[g]) for g in grown])
-    for members, row in zip(build, new_rows[: len(build)], strict=True):
-        grp_of.update((s, row["timeline_id"]) for s in members)
-    renamed = {g: row["timeline_id"] for g, row in zip(grown, new_rows[len(build):], strict=True)}
+    new_ids = new_rows.column("timeline_id").to_pylist()
+    for members, tid in zip(build, new_ids[: len(build)], strict=True):
+        grp_of.update((s, tid) for s in members)
+    renamed = dict(zip(grown, new_ids[len(build):], strict=True))
     for g, m in grow.items():
         year_of_grp[g] = str(ev.full[m[0]]["start_date"].year)  # a group's events share their start date
         grp_of.update((s, renamed[g]) for s in m)
@@ -874,10 +924,10 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
                                       "b": pa.array([b for _, b in ways], type=pa.int64())}))
         con.execute("UPDATE edges SET used = true FROM _by y WHERE edges.a = y.a AND edges.b = y.b AND NOT edges.used")
         con.unregister("_by")
-    new_edges = sorted(p for p in gained if p not in recorded and p not in recorded_already)
+    new_edges = sorted(p for p in gained if p not in recorded_gained and p not in recorded_already)
     st.insert("edges", pa.Table.from_pylist([dict(a=a, b=b, score=gained[(a, b)], used=flags[(a, b)])
                                              for a, b in new_edges], schema=EDGES_SCHEMA))
-    return {**_state_stats(con), "rows_rebuilt": len(new_rows), "events_replayed": len(replay),
+    return {**_state_stats(con), "rows_rebuilt": new_rows.num_rows, "events_replayed": n_replayed,
             "events_attached": sum(len(m) for m in attach.values()), "one_group_regions": len(simple),
             "one_group_regions_split_checked": len(split), "one_group_regions_split": n_split,
             "used_pairs_bypassed": len(bypass)}
@@ -984,11 +1034,11 @@ FROM r b JOIN agg USING (gi) LEFT JOIN actors USING (gi) WHERE b.rk = 1 ORDER BY
 
 
 def _timeline_rows(con: duckdb.DuckDBPyConnection, groups: list[list[int]],
-                   grown: Sequence[tuple[str, list[int]]] = ()) -> list[dict]:
+                   grown: Sequence[tuple[str, list[int]]] = ()) -> pa.Table:
     """The timeline row of each group of recorded events (sids), then of each ``grown`` group (its recorded
     members, by group id, plus the events given), as ``dedupe.timeline_row`` makes it."""
     if not groups and not grown:
-        return []
+        return schemas.TIMELINE.empty_table()
     n = len(groups)
     con.register("_rg", pa.table({
         "sid": pa.array([s for m in groups for s in m] + [s for _, m in grown for s in m], type=pa.int64()),
@@ -1001,7 +1051,7 @@ def _timeline_rows(con: duckdb.DuckDBPyConnection, groups: list[list[int]],
     con.unregister("_gg")
     first = t.column("first_us").cast(pa.int64()).cast(_FIRST_REPORTED)
     t = t.drop_columns(["gi", "first_us"]).append_column("first_reported", first)
-    return t.select(schemas.TIMELINE.names).cast(schemas.TIMELINE).to_pylist()
+    return t.select(schemas.TIMELINE.names).cast(schemas.TIMELINE)
 
 
 def _one_group_regions(con: duckdb.DuckDBPyConnection, regions: Iterable[str]) -> set[str]:
@@ -1149,11 +1199,10 @@ def _sizes(con: duckdb.DuckDBPyConnection, bkeys: Iterable[int]) -> dict[int, in
     return dict(zip(t.column("bkey").to_pylist(), t.column("n").to_pylist(), strict=True))
 
 
-def _rewrite_years(warehouse: str, gone: set[str], year_of_grp: dict[str, str], new_rows: list[dict]) -> None:
+def _rewrite_years(warehouse: str, gone: set[str], year_of_grp: dict[str, str], new_rows: pa.Table) -> None:
     """Replace in the timeline year files the rows of the groups ``gone`` by ``new_rows``."""
-    years: dict[str, list[dict]] = defaultdict(list)
-    for r in new_rows:
-        years[str(r["start_date"].year)].append(r)
+    year_col = pc.year(new_rows.column("start_date"))
+    years = {str(y): new_rows.filter(pc.equal(year_col, y)) for y in pc.unique(year_col).to_pylist()}
     gone_by_year: dict[str, set[str]] = defaultdict(set)
     for g in gone:
         gone_by_year[year_of_grp[g]].add(g)
@@ -1167,13 +1216,16 @@ def _rewrite_years(warehouse: str, gone: set[str], year_of_grp: dict[str, str], 
             old = storage.read_file_columns(warehouse, path, "timeline")
             drop = pa.array(sorted(gone_by_year.get(year, ())), type=pa.string())
             parts.append(old.filter(pc.invert(pc.is_in(old.column("timeline_id"), value_set=drop))))
-        parts.append(pa.Table.from_pylist(years.get(year, []), schema=schemas.TIMELINE))
+        parts.append(years.get(year, schemas.TIMELINE.empty_table()))
         table = pa.concat_tables(parts)
         table = table.take(pc.sort_indices(table, [("start_date", "ascending"), ("timeline_id", "ascending")]))
         storage.write_year_file(warehouse, "timeline", storage.WHOLE_TABLE_KEY, year, table)
+        del parts, table
+        pa.default_memory_pool().release_unused()
 
-    # Reading and writing Parquet release the GIL: two files at a time.
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # Reading and writing Parquet release the GIL: two files at a time (unless many are rewritten: each holds a
+    # whole year in memory).
+    with ThreadPoolExecutor(max_workers=2 if len(years.keys() | gone_by_year.keys()) < 50 else 1) as pool:
         list(pool.map(rewrite, sorted(years.keys() | gone_by_year.keys())))
 
 
