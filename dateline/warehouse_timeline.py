@@ -1132,28 +1132,44 @@ def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], t
     untouched one (as recorded)."""
     if not edges:
         return set()
-    sids = sorted({s for p in edges for s in p})
-    keys: dict[int, set[int]] = defaultdict(set)
-    for k, s in con.execute("SELECT bkey, sid FROM blocks WHERE sid IN (SELECT unnest(?::BIGINT[]))",
-                            [sids]).fetchall():
-        keys[s].add(k)
-    shared = {p: keys[p[0]] & keys[p[1]] for p in edges}
-    every = {k for ks in shared.values() for k in ks}
-    # Recorded positions (neighbour-key order) of the edges' events in the windowed blocks they share.
-    ranked = sorted(k for k in every if k in changes or k not in touched)
+    # In SQL: the blocks each edge's events share, and whether one of them pairs everything (a touched block not
+    # windowed, an untouched one of at most MAX_EVENT_BLOCK members). Only the others come back, by edge.
+    con.register("_de", pa.table({"a": pa.array([a for a, _ in edges], type=pa.int64()),
+                                  "b": pa.array([b for _, b in edges], type=pa.int64())}))
+    con.register("_tk", pa.table({"bkey": pa.array(list(touched), type=pa.uint64()),
+                                  "all_pairs": pa.array([k not in changes and k not in one_sided for k in touched])}))
+    t = con.sql(f"""
+        WITH sh AS (SELECT d.a, d.b, x.bkey FROM _de d JOIN blocks x ON x.sid = d.a
+                    JOIN blocks y ON y.sid = d.b AND y.bkey = x.bkey),
+        sz AS (SELECT b.bkey, count(*) AS n FROM blocks b JOIN evs e USING (sid)
+               WHERE e.canon AND b.bkey IN (SELECT bkey FROM sh) AND b.bkey NOT IN (SELECT bkey FROM _tk)
+               GROUP BY b.bkey),
+        k AS (SELECT sh.a, sh.b, sh.bkey, coalesce(t.all_pairs, sz.n <= {dedupe.MAX_EVENT_BLOCK}) AS cheap
+              FROM sh LEFT JOIN _tk t USING (bkey) LEFT JOIN sz USING (bkey))
+        SELECT a, b, bool_or(cheap) AS cheap, list(bkey) FILTER (WHERE NOT cheap) AS windowed
+        FROM k GROUP BY a, b""").to_arrow_table()
+    con.unregister("_de")
+    con.unregister("_tk")
+    flag = pc.fill_null(t.column("cheap"), False)
+    out = set(zip(pc.filter(t.column("a"), flag).to_pylist(), pc.filter(t.column("b"), flag).to_pylist(), strict=True))
+    rest = pc.invert(flag)
+    pending = list(zip(pc.filter(t.column("a"), rest).to_pylist(), pc.filter(t.column("b"), rest).to_pylist(),
+                       pc.filter(t.column("windowed"), rest).to_pylist(), strict=True))
+    if not pending:
+        return out
+    # Recorded positions (neighbour-key order) of the remaining edges' events in their windowed blocks.
+    ranked = sorted({k for _, _, ks in pending for k in ks if k not in one_sided})
+    sids = sorted({s for a, b, _ in pending for s in (a, b)})
     position: dict[int, dict[int, int]] = defaultdict(dict)
-    size: dict[int, int] = {}
     if ranked:
         con.register("_rk", pa.table({"bkey": pa.array(ranked, type=pa.uint64())}))
         con.register("_rs", pa.table({"sid": pa.array(sids, type=pa.int64())}))
-        for k, s, pos, n in con.execute("""
-                SELECT bkey, sid, pos, n FROM (
-                    SELECT b.bkey, e.sid, row_number() OVER (PARTITION BY b.bkey ORDER BY e.nkey) - 1 AS pos,
-                           count(*) OVER (PARTITION BY b.bkey) AS n
+        for k, s, pos in con.execute("""
+                SELECT bkey, sid, pos FROM (
+                    SELECT b.bkey, e.sid, row_number() OVER (PARTITION BY b.bkey ORDER BY e.nkey) - 1 AS pos
                     FROM blocks b JOIN _rk USING (bkey) JOIN evs e USING (sid) WHERE e.canon)
                 WHERE sid IN (SELECT sid FROM _rs)""").fetchall():
             position[k][s] = pos
-            size[k] = n
         con.unregister("_rk")
         con.unregister("_rs")
     one_sided_pos = {k: {s: i for i, s in enumerate(sorted(m, key=ev.nkey.__getitem__))} for k, m in one_sided.items()}
@@ -1162,14 +1178,10 @@ def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], t
         if k in one_sided_pos:
             pos = one_sided_pos[k]
             return a in pos and b in pos and abs(pos[a] - pos[b]) <= dedupe.EVENT_WINDOW
-        if k in touched and k not in changes:
-            return True  # all pairs before and after, and both are members
-        if k not in changes and size.get(k, 0) <= dedupe.MAX_EVENT_BLOCK:
-            return True
         lo, hi = sorted((position[k][a], position[k][b]))
         return hi - lo + (changes[k].shift(lo, hi) if k in changes else 0) <= dedupe.EVENT_WINDOW
 
-    return {p for p, ks in shared.items() if any(paired(k, *p) for k in ks)}
+    return out | {(a, b) for a, b, ks in pending if any(paired(k, a, b) for k in ks)}
 
 
 def _touched_share(con: duckdb.DuckDBPyConnection, bkeys: set[int]) -> float:
