@@ -730,6 +730,20 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     year_of_grp: dict[str, str] = {}
     old_region: dict[int, str] = {}
     old_grp: dict[int, str] = {}
+
+    def recorded_members(column: str, keys: Iterable[str]) -> list[tuple[int, str]]:
+        """The canonical recorded events (sid, region) whose ``column`` (region or grp) is one of ``keys``, their
+        id, article, group and region noted as recorded."""
+        rows = con.execute(f"SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
+                           f"WHERE canon AND {column} IN (SELECT unnest(?::VARCHAR[]))", [sorted(keys)]).fetchall()
+        for sid, e, art, grp, year, region in rows:
+            ev.eid[sid] = e
+            article_of[sid] = art
+            old_groups[grp].add(sid)
+            year_of_grp[grp] = str(year)
+            old_region[sid], old_grp[sid] = region, grp
+        return [(sid, region) for sid, *_, region in rows]
+
     groups: list[list[int]] = []
     region_of: dict[int, str] = {}
     flags: dict[tuple[int, int], bool] = {}  # pairs whose used flag is new or changes
@@ -738,14 +752,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     n_replayed = 0
     eid = ev.eid
     for i, regions in enumerate(slices):
-        region_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
-                                 "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [sorted(regions)]).fetchall()
-        for sid, e, art, grp, year, region in region_old:
-            eid[sid] = e
-            article_of[sid] = art
-            old_groups[grp].add(sid)
-            year_of_grp[grp] = str(year)
-            old_region[sid], old_grp[sid] = region, grp
+        region_old = recorded_members("region", regions)
         replay = [s for s, *_ in region_old if s not in leaving] + cluster_slice.get(i, [])
         n_replayed += len(replay)
         in_replay = set(replay)
@@ -768,16 +775,9 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         del recorded, used_before, inside, sid_of, used
 
     # The groups joined by new events keep their region; their rows are rebuilt like the replayed groups' rows.
-    attached = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
-                           "WHERE canon AND grp IN (SELECT unnest(?::VARCHAR[]))", [sorted(attach)]).fetchall()
     members_of: dict[str, list[int]] = defaultdict(list)
-    for sid, eid, art, grp, year, region in attached:
-        ev.eid[sid] = eid
-        article_of[sid] = art
-        members_of[grp].append(sid)
-        old_groups[grp].add(sid)
-        year_of_grp[grp] = str(year)
-        old_region[sid], old_grp[sid] = region, grp
+    for sid, _ in recorded_members("grp", attach):
+        members_of[old_grp[sid]].append(sid)
     inner: dict[tuple[int, int], float] = {}
     if attach:
         con.register("_ag", pa.table({"grp": pa.array(sorted(attach), type=pa.string())}))
@@ -829,15 +829,8 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     split = ({rec[s][1] for s in leaving if s in rec} | {rec[p[0]][1] for p in gone_used if p not in bypass}) & simple
     bypass = {p: via for p, via in bypass.items() if rec[p[0]][1] not in split}
     grow = {g: m for g, m in joins_simple.items() if region_of_grp[g] not in split}
-    split_old = con.execute("SELECT sid, event_id, article_id, grp, year(start_date), region FROM evs "
-                            "WHERE canon AND region IN (SELECT unnest(?::VARCHAR[]))", [sorted(split)]).fetchall()
     members_in: dict[str, list[int]] = defaultdict(list)
-    for sid, eid, art, grp, year, region in split_old:
-        ev.eid[sid] = eid
-        article_of[sid] = art
-        old_groups[grp].add(sid)
-        year_of_grp[grp] = str(year)
-        old_region[sid], old_grp[sid] = region, grp
+    for sid, region in recorded_members("region", split):
         if sid not in leaving:
             members_in[region].append(sid)
     for g, m in joins_simple.items():
