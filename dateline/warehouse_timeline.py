@@ -626,7 +626,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     # group as before (its articles are distinct) and never a part of another one (their merges were refused
     # for shared articles, which stay). A region that is one group (its articles are distinct, so no merge in
     # it was ever refused) stays a union of whole groups when events leave it, pairs inside it go or appear
-    # and such clusters join it: its groups are the connected components of its pairs (``_simple``). Every
+    # and such clusters join it: its groups are the connected components of its pairs (module docstring). Every
     # other touched region is replayed whole.
     joiners = sorted(joining)
     near = sorted({s for p in gained for s in p if s not in joining} | {s for p in lost for s in p} | leaving)
