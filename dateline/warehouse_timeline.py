@@ -640,11 +640,11 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     # Regions changed inside (an event left, a used pair went, a pair appeared between two of its events), and
     # regions that must be replayed (a new pair between two regions).
     soft = {rec[s][1] for s in leaving | {x for p in lost_used for x in p} if s in rec and rec[s][1]}
-    hard: set[str] = set()
+    replayed: set[str] = set()
     for a, b in gained:
         if a not in joining and b not in joining:
             ra, rb = rec[a][1], rec[b][1]
-            (soft if ra == rb else hard).update((ra, rb))
+            (soft if ra == rb else replayed).update((ra, rb))
     linked: DisjointSet[int] = DisjointSet()
     targets: dict[int, set[int]] = defaultdict(set)  # joining event -> recorded neighbours
     for a, b in gained:
@@ -665,39 +665,38 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         group_articles[grp].add(art)
     region_of_grp = {rec[o][0]: rec[o][1] for s in joiners for o in targets.get(s, ())}
     one_group = _one_group_regions(con, soft | set(region_of_grp.values()))
-    hard |= soft - one_group
+    replayed |= soft - one_group
     while True:  # a cluster that cannot simply join makes its regions replayed, which may stop others joining
         attach: dict[str, list[int]] = defaultdict(list)
         slow_clusters = []
         for c, m in clusters.items():
             grps = reach[c]
-            if len(grps) == 1 and region_of_grp[next(iter(grps))] not in hard:
+            if len(grps) == 1 and region_of_grp[next(iter(grps))] not in replayed:
                 attach[next(iter(grps))].extend(m)
             elif grps:
                 slow_clusters.append(c)
-        grown = {region_of_grp[g] for c in slow_clusters for g in reach[c]} - hard
+        grown = {region_of_grp[g] for c in slow_clusters for g in reach[c]} - replayed
         for g, m in attach.items():
             arts = [article_of[s] for s in m]
             if len(set(arts)) != len(arts) or group_articles[g] & set(arts):
                 grown.add(region_of_grp[g])
         if not grown:
             break
-        hard |= grown
-    simple = (soft | {region_of_grp[g] for g in attach}) & one_group - hard
-    slow_regions = hard
+        replayed |= grown
+    simple = (soft | {region_of_grp[g] for g in attach}) & one_group - replayed
     joins_simple = {g: m for g, m in attach.items() if region_of_grp[g] in simple}
     attach = {g: m for g, m in attach.items() if region_of_grp[g] not in simple}
 
     # The slow regions: replayed from their recorded and new scored pairs (unless that is most of the work).
     n_replay, n_canon = con.execute(
         "SELECT count(*) FILTER (WHERE region IN (SELECT unnest(?::VARCHAR[]))), count(*) FROM evs WHERE canon",
-        [sorted(slow_regions)]).fetchall()[0]
+        [sorted(replayed)]).fetchall()[0]
     if n_replay > REPLAY_SHARE * n_canon:
         return (f"the change would replay {n_replay} of {n_canon} events "
                 f"(more than DATELINE_TIMELINE_REPLAY_SHARE {REPLAY_SHARE:g})")
     # Regions a cluster of joining events or a new pair bridges are replayed together; the rest a slice at a time.
     bridged: DisjointSet[str] = DisjointSet()
-    for r in slow_regions:
+    for r in replayed:
         bridged.find(r)
     for c in clusters:
         rs = sorted({region_of_grp[g] for g in reach[c]})
@@ -707,9 +706,9 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         if a not in joining and b not in joining and rec[a][1] != rec[b][1]:
             bridged.union(rec[a][1], rec[b][1])
     size_of = dict(con.execute("SELECT region, count(*) FROM evs WHERE canon AND region IN (SELECT unnest(?::VARCHAR[])) "
-                               "GROUP BY region", [sorted(slow_regions)]).fetchall())
+                               "GROUP BY region", [sorted(replayed)]).fetchall())
     units: dict[str, list[str]] = defaultdict(list)
-    for r in sorted(slow_regions):
+    for r in sorted(replayed):
         units[bridged.find(r)].append(r)
     slices: list[list[str]] = [[]]
     held = 0
@@ -724,7 +723,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     for c, m in clusters.items():
         if not reach[c]:
             cluster_slice[len(slices) - 1].extend(m)
-        elif any(region_of_grp[g] in slow_regions for g in reach[c]):
+        elif any(region_of_grp[g] in replayed for g in reach[c]):
             cluster_slice[slice_of[region_of_grp[next(iter(reach[c]))]]].extend(m)
     old_groups: dict[str, set[int]] = defaultdict(set)
     year_of_grp: dict[str, str] = {}
