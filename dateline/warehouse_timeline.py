@@ -755,10 +755,14 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         replay = [s for s, *_ in region_old if s not in leaving] + cluster_slice.get(i, [])
         n_replayed += len(replay)
         in_replay = set(replay)
-        recorded, used_before = _edges_from(con, [s for s, *_ in region_old], lost)
+        t = _edges_of(con, [s for s, *_ in region_old], lost)
+        pairs = list(zip(t.column("a").to_pylist(), t.column("b").to_pylist(), strict=True))
+        recorded = dict(zip(pairs, t.column("score").to_pylist(), strict=True))
+        used_before = dict(zip(pairs, t.column("used").to_pylist(), strict=True))
+        del t, pairs
         inside = [(p, sc) for p, sc in recorded.items() if p[0] in in_replay and p[1] in in_replay]
         inside += [(p, sc) for p, sc in gained.items() if p[0] in in_replay and p[1] in in_replay]
-        recorded_gained |= {p for p in gained if p in recorded}
+        recorded_gained |= {p for p in recorded if p in gained}
         sid_of = {eid[s]: s for s in replay}
         accepted: list[tuple[str, str]] = []
         groups += [[sid_of[e] for e in g] for g in dedupe.merge_groups(
@@ -787,7 +791,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
             if (a, b) not in lost:
                 inner[(a, b)] = sc
                 was_used[(a, b)] = u
-    recorded_gained |= {p for p in gained if p in inner}
+    recorded_gained |= {p for p in inner if p in gained}
     group_of = {s: g for g, m in members_of.items() for s in m} | {s: g for g, m in attach.items() for s in m}
     by_group: dict[str, dict[tuple[int, int], float]] = defaultdict(dict)
     for (a, b), sc in (inner | gained).items():
@@ -837,8 +841,12 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
             members_in[region_of_grp[g]].extend(m)
     all_used = sorted(s for m in members_in.values() for s in m)
     fresh = np.array(sorted(p for p in inside_simple if region_at(p[0]) in split), dtype=np.int64).reshape(-1, 2)
-    part_of = _regions_of(all_used, ev.eid, np.concatenate([_edges_among(con, all_used, lost), fresh])) \
-        if all_used else {}
+    if all_used:
+        t = _edges_of(con, all_used, lost)
+        recorded_pairs = np.stack([t.column("a").to_numpy(), t.column("b").to_numpy()], axis=1)
+        part_of = _regions_of(all_used, ev.eid, np.concatenate([recorded_pairs.astype(np.int64), fresh]))
+    else:
+        part_of = {}
     n_split = 0
     for r, members in members_in.items():
         parts: dict[str, list[int]] = defaultdict(list)
@@ -1081,29 +1089,16 @@ def _bypasses(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]], lost:
     return {(a, b): ((w[0], w[1]), (w[2], w[3])) for a, b, w in rows}
 
 
-def _edges_among(con: duckdb.DuckDBPyConnection, sids: list[int], lost: set[tuple[int, int]]) -> np.ndarray:
-    """The recorded pairs (an ``(n, 2)`` array) whose first event is one of ``sids``, except those ``lost``."""
-    if not sids:
-        return np.empty((0, 2), dtype=np.int64)
+def _edges_of(con: duckdb.DuckDBPyConnection, sids: list[int], lost: set[tuple[int, int]]) -> pa.Table:
+    """The recorded pairs (a, b, score, used) whose first event is one of ``sids``, except those ``lost``."""
     con.register("_nodes", pa.table({"a": pa.array(sids, type=pa.int64())}))
     con.register("_lost", pa.table({"a": pa.array([a for a, _ in lost], type=pa.int64()),
                                     "b": pa.array([b for _, b in lost], type=pa.int64())}))
-    t = con.sql("SELECT a, b FROM edges JOIN _nodes USING (a) ANTI JOIN _lost USING (a, b)").to_arrow_table()
+    t = con.sql("SELECT a, b, score, used FROM edges JOIN _nodes USING (a) ANTI JOIN _lost USING (a, b)"
+                ).to_arrow_table()
     con.unregister("_nodes")
     con.unregister("_lost")
-    return np.stack([t.column("a").to_numpy(), t.column("b").to_numpy()], axis=1).astype(np.int64, copy=False)
-
-
-def _edges_from(con: duckdb.DuckDBPyConnection, sids: list[int], lost: set[tuple[int, int]]
-                ) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], bool]]:
-    """The recorded pairs (score, used) whose first event is one of ``sids``, except those ``lost``."""
-    if not sids:
-        return {}, {}
-    con.register("_nodes", pa.table({"a": pa.array(sids, type=pa.int64())}))
-    rows = [r for r in con.execute("SELECT a, b, score, used FROM edges JOIN _nodes USING (a)").fetchall()
-            if (r[0], r[1]) not in lost]
-    con.unregister("_nodes")
-    return {(a, b): sc for a, b, sc, _ in rows}, {(a, b): u for a, b, _, u in rows}
+    return t
 
 
 def _recorded(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], bool]:

@@ -70,6 +70,7 @@ def window_diff(change: WindowChange, leaving: set[int], pair: Callable[[int, in
             stretches.append([lo, hi])
     appeared: set[Pair] = set()
     dropped: set[Pair] = set()
+    steps = np.arange(1, w + 1, dtype=np.int64)  # the distances a window spans
     for lo, hi in stretches:
         merged: list[tuple[int, int]] = []  # (member, -1 leaving / 0 staying / 1 joining)
         for i in range(lo, hi + 1):
@@ -88,7 +89,7 @@ def window_diff(change: WindowChange, leaving: set[int], pair: Callable[[int, in
         came = np.cumsum(flags == 1)[staying]
         # Staying members i < j = i + d (d <= w): in the window before when d plus those that left between them
         # is at most w, after when d plus those that came between them is (all distances at once).
-        i, d = np.nonzero(np.arange(len(members))[:, None] + _STEPS[w][None, :] < len(members))
+        i, d = np.nonzero(np.arange(len(members))[:, None] + steps[None, :] < len(members))
         d = d + 1
         j = i + d
         old_in = d + left[j] - left[i] <= w
@@ -98,14 +99,3 @@ def window_diff(change: WindowChange, leaving: set[int], pair: Callable[[int, in
         for a, b in members[np.stack([i, j], axis=1)[old_in & ~new_in]].tolist():
             dropped.add(pair(a, b))
     return appeared, dropped
-
-
-class _Steps(dict):
-    """``_STEPS[w]``: the distances 1..w as an array (made once per window)."""
-
-    def __missing__(self, w: int) -> np.ndarray:
-        self[w] = np.arange(1, w + 1, dtype=np.int64)
-        return self[w]
-
-
-_STEPS = _Steps()
