@@ -93,6 +93,16 @@ SEASONS_QUARTERS: list[Row] = [
      "1989-07-01/1989-10-01"),
     ("Third-quarter profit fell. Losses will go on through the third quarter of 1990. In the year-ago period, it earned $101 million.",
      date(1989, 10, 26), "the year-ago period", "1988-Q3", "quarter", "1988-07-01/1988-10-01"),
+    # the period under discussion a year back, said after the noun ("the quarter a year ago", "last year's quarter")
+    ("It lost $226 million in the third quarter. For the quarter a year ago, it earned $16 million.",
+     date(1989, 10, 26), "the quarter a year ago", "1988-Q3", "quarter", "1988-07-01/1988-10-01"),
+    ("Net was $2 million for the third quarter, against $1.8 million for the corresponding period last year.",
+     date(1989, 11, 1), "the corresponding period last year", "1988-Q3", "quarter", "1988-07-01/1988-10-01"),
+    ("Sales for this year's third quarter fell. U.K. sales for last year's quarter were $3 million.",
+     date(1989, 11, 1), "last year's quarter", "1988-Q3", "quarter", "1988-07-01/1988-10-01"),
+    # ... but a year's own results stay the year
+    ("Sales for this year's third quarter fell. Last year's results were hurt by charges.",
+     date(1989, 11, 1), "Last year", "1988", "year", "1988-01-01/1989-01-01"),
 ]
 
 DECADES_CENTURIES: list[Row] = [
