@@ -103,6 +103,8 @@ SEASONS_QUARTERS: list[Row] = [
     # ... but a year's own results stay the year
     ("Sales for this year's third quarter fell. Last year's results were hurt by charges.",
      date(1989, 11, 1), "Last year", "1988", "year", "1988-01-01/1989-01-01"),
+    ("It earned $4 million for the fiscal-first quarter ended Sept. 30.", date(1989, 10, 26),
+     "the fiscal-first quarter", "1989-Q1", "quarter", "1989-01-01/1989-04-01"),
 ]
 
 DECADES_CENTURIES: list[Row] = [
@@ -488,6 +490,7 @@ NEGATIVES = [
     "Iraq imports about three-quarters of its food.",
     "Model 1900 is popular.",
     "The quarter-to-quarter comparison was enhanced by charges.",
+    "The board took a fiscal-first approach to the merger.",
     "Room 2001 is free.",
     'Iraq was ready to withdraw." Now, he says, "it looks like the West wants war."',
     "Now, Ms. Conlin said, it will have new resonance.",
