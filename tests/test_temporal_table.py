@@ -337,6 +337,9 @@ REFERENCES: list[Row] = [
     ("Things are different these days.", D, "these days", "PRESENT_REF", None, None),
     ("It will change in the near future.", D, "the near future", "FUTURE_REF", None, None),
     ("Yields fell in recent years.", D, "recent years", "PAST_REF", None, None),
+    ("It doesn't bode well for coming quarters, he said.", D, "coming quarters", "FUTURE_REF", None, None),
+    ("Loss carry-forwards will cut tax payments in future quarters.", D, "future quarters", "FUTURE_REF", None,
+     None),
     # "Now," opening a sentence is a discourse marker (see NEGATIVES); elsewhere "now" is the present
     ("For now, the office is closed.", D, "now", "PRESENT_REF", None, None),
     ("Prices are higher now, analysts say.", D, "now", "PRESENT_REF", None, None),
@@ -497,6 +500,7 @@ NEGATIVES = [
     "The quarter-to-quarter comparison was enhanced by charges.",
     "The board took a fiscal-first approach to the merger.",
     "It appeared in the Business Day section of the paper.",
+    "Fans await the coming quarterfinals.",
     "Room 2001 is free.",
     'Iraq was ready to withdraw." Now, he says, "it looks like the West wants war."',
     "Now, Ms. Conlin said, it will have new resonance.",

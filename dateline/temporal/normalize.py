@@ -308,8 +308,8 @@ def _duration(c: Candidate) -> Frame:
         val = f"PT{n}{UNIT_TO_TIMEX[unit]}" if unit in TIME_UNITS or unit == "H" else f"P{n}{unit}"
         return Frame(type="DURATION", kind="value", value=val, mod=_mod(g))
     unit = lookup("UNIT", g["unit"]) or "Y"
-    if "num" not in g and g.get("rel", "").lower() in ("recent", "coming", "past"):
-        ref = "FUTURE_REF" if g["rel"].lower() == "coming" else "PAST_REF"
+    if "num" not in g and g.get("rel", "").lower() in ("recent", "coming", "future", "past"):
+        ref = "FUTURE_REF" if g["rel"].lower() in ("coming", "future") else "PAST_REF"
         return Frame(type="DATE", kind="value", value=ref)  # "recent years", "coming months"
     n = parse_number(g["num"]) if "num" in g else float(c.rule.params["n"]) if "n" in c.rule.params else None
     if n is not None and "andhalf" in g:
