@@ -123,6 +123,9 @@ DECADES_CENTURIES: list[Row] = [
 ]
 
 MONTH_WITHOUT_YEAR: list[Row] = [
+    # "March" before a common noun after "the" is the month ("the March for Life" in NEGATIVES)
+    ("The March accession will let the three countries join.", date(1999, 2, 10), "March", "1999-03", "month",
+     "1999-03-01/1999-04-01"),
     ("It opened in May.", D, "May", "2017-05", "month", "2017-05-01/2017-06-01"),
     ("Iran appeared in May to be signaling support.", D, "May", "2017-05", "month", "2017-05-01/2017-06-01"),
     ("He said in June that Iran pays.", D, "June", "2017-06", "month", "2017-06-01/2017-07-01"),
@@ -501,6 +504,8 @@ NEGATIVES = [
     "The board took a fiscal-first approach to the merger.",
     "It appeared in the Business Day section of the paper.",
     "Fans await the coming quarterfinals.",
+    "Thousands joined the March for Life.",
+    "He met the May family at the station.",
     "Room 2001 is free.",
     'Iraq was ready to withdraw." Now, he says, "it looks like the West wants war."',
     "Now, Ms. Conlin said, it will have new resonance.",

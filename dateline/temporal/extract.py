@@ -282,6 +282,9 @@ def _ok(text: str, c: Candidate) -> bool:
                 return False  # "may it be", not "In May, it rose"
             if "mod" in g:
                 return True
+            if (word == "March" and before.lower() == "the" and after[:1].islower()
+                    and after.lower() not in _words("function_words") and text[c.end : c.end + 1] == " "):
+                return True  # "the March accession"; not "the March for Life" ("the May government" is a name)
             if before.lower() not in _words("month_ok_before"):
                 # "it's already May!": a capitalised May/March ending its sentence after a lowercase word
                 return word[:1].isupper() and before[:1].islower() and text[c.end : c.end + 1] in (".", "!", "?", "")
