@@ -105,6 +105,13 @@ SEASONS_QUARTERS: list[Row] = [
      date(1989, 11, 1), "Last year", "1988", "year", "1988-01-01/1989-01-01"),
     ("It earned $4 million for the fiscal-first quarter ended Sept. 30.", date(1989, 10, 26),
      "the fiscal-first quarter", "1989-Q1", "quarter", "1989-01-01/1989-04-01"),
+    # "the quarter" after other dates is still the quarter under discussion ...
+    ("Sun earned $5 million in the fiscal first quarter. Earlier this month, it said it would break even for the "
+     "quarter.", date(1989, 10, 26), "the quarter", "1989-Q1", "quarter", "1989-01-01/1989-04-01"),
+    # ... but "the latest quarter" is one already over, not a current quarter spoken of since
+    ("Net fell in the third quarter. It gave no estimate of fourth-quarter results. Shares fell Friday. In the "
+     "latest quarter, it lost $23 million.", date(1989, 10, 30), "the latest quarter", "1989-Q3", "quarter",
+     "1989-07-01/1989-10-01"),
 ]
 
 DECADES_CENTURIES: list[Row] = [

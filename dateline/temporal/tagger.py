@@ -27,6 +27,9 @@ from dateline.temporal.timex import granularity_of, interval_of
 __all__ = ["tag"]
 
 
+_LATEST = ("latest", "most recent", "just-ended")  # a quarter already over: not the current one
+
+
 def _needs_tense(f: Frame) -> bool:
     if f.kind != "calendar" or f.year is not None or f.decade is not None or f.century is not None:
         return False
@@ -83,6 +86,9 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
             anchor = last_quarter  # "the latest quarter", "a year ago": reported results, not a forecast
         if f.rel == "year_ago" and last_quarter is not None and (last is None or last.gran != "quarter"):
             anchor = last_quarter  # "a year ago" in a text about quarterly results: that quarter
+        if (f.gran == "report" and last_quarter is not None and (last is None or last.gran != "quarter")
+                and (f.rel not in _LATEST or reported is None or last_quarter.start <= reported)):
+            anchor = last_quarter  # "the quarter" after other dates: still the quarter under discussion
         try:
             r: Resolved = resolve(f, f_ref or ref, anchor, tense)
         except (ValueError, OverflowError):  # out of the calendar's range ("4000 years ago")
