@@ -108,6 +108,14 @@ SEASONS_QUARTERS: list[Row] = [
     # "the quarter" after other dates is still the quarter under discussion ...
     ("Sun earned $5 million in the fiscal first quarter. Earlier this month, it said it would break even for the "
      "quarter.", date(1989, 10, 26), "the quarter", "1989-Q1", "quarter", "1989-01-01/1989-04-01"),
+    # compared with the year so far ("the nine months"), "a year earlier" is those months a year back: that year
+    ("Third-quarter net rose. For the nine months, net was $18.9 million, compared with a loss of $9.7 million "
+     "a year earlier.", date(1989, 10, 26), "a year earlier", "1988", "year", "1988-01-01/1989-01-01"),
+    ("Net rose in the third quarter. In the first nine months, net was $306 million, compared with a loss of "
+     "$195 million in the 1988 period.", date(1989, 11, 2), "the 1988 period", "1988", "year",
+     "1988-01-01/1989-01-01"),
+    ("Net for the nine months rose. Third-quarter sales fell to $1.2 billion from $1.4 billion a year earlier.",
+     date(1989, 10, 26), "a year earlier", "1988-Q3", "quarter", "1988-07-01/1988-10-01"),
     # ... but "the latest quarter" is one already over, not a current quarter spoken of since
     ("Net fell in the third quarter. It gave no estimate of fourth-quarter results. Shares fell Friday. In the "
      "latest quarter, it lost $23 million.", date(1989, 10, 30), "the latest quarter", "1989-Q3", "quarter",

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from dateline.temporal.absolute import foreign_dates, looks_english
-from dateline.temporal.anchoring import infer_ref, tense_at
+from dateline.temporal.anchoring import _sentence, infer_ref, tense_at
 from dateline.temporal.extract import extract
 from dateline.temporal.mention import Mention
 from dateline.temporal.normalize import Frame, normalize
@@ -25,6 +25,16 @@ from dateline.temporal.resolve import (
 from dateline.temporal.timex import granularity_of, interval_of
 
 __all__ = ["tag"]
+
+
+_YEAR_TO_DATE = ("P6M", "P9M")  # "the first nine months", "the six months": results for the year so far
+
+
+def _compares_year_to_date(text: str, start: int, out: list[Mention]) -> bool:
+    """Whether the last dated or measured span before ``start`` in its sentence is a year-to-date period."""
+    lo, _ = _sentence(text, start, start)
+    before = [m for m in out if lo <= m.start < start and m.timex_type in ("DATE", "TIME", "DURATION")]
+    return bool(before) and before[-1].timex_type == "DURATION" and before[-1].value in _YEAR_TO_DATE
 
 
 _LATEST = ("latest", "most recent", "just-ended")  # a quarter already over: not the current one
@@ -93,6 +103,10 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
             r: Resolved = resolve(f, f_ref or ref, anchor, tense)
         except (ValueError, OverflowError):  # out of the calendar's range ("4000 years ago")
             r = Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
+        if (f.rel == "year_ago" or (f.gran == "report" and f.year is not None)) and r.value[:4].isdigit() and (
+                _compares_year_to_date(text, c.start, out)):
+            r = replace(r, value=r.value[:4])  # "For the nine months, net was $2 million, against $1 million a year
+            # earlier": the same months a year back, which TIMEX3 can only say as that year
         iv = interval_of(r.value) if r.anchor_source != "unresolved" else None
         gran = granularity_of(r.value) if r.type in ("DATE", "TIME") else None
         out.append(
