@@ -49,7 +49,8 @@ def _is_boundary(text: str, k: int) -> bool:
     return not (w in _ABBREV or (len(w) == 1 and text[k - 1].isupper()))
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The [start, end) offsets of the sentence holding the span ``start``..``end`` of ``text``."""
     lo = max(text.rfind("\n", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start))
     k = text.rfind(". ", 0, start)
     while k > lo and not _is_boundary(text, k):
@@ -97,7 +98,7 @@ def tense_at(text: str, start: int, end: int) -> str | None:
     scheduled to expire") reads past; a past form right after a future cue ("will be
     held") reads future.
     """
-    lo, hi = _sentence(text, start, end)
+    lo, hi = sentence_bounds(text, start, end)
     quotes = _quoted(text, lo, hi)
     inside = next(((a, b) for a, b in quotes if a <= start and end <= b), None)
     if inside is not None:  # a date inside a quotation takes the quotation's tense, not "..., he said"

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from dateline.temporal.absolute import foreign_dates, looks_english
-from dateline.temporal.anchoring import _sentence, infer_ref, tense_at
+from dateline.temporal.anchoring import infer_ref, sentence_bounds, tense_at
 from dateline.temporal.extract import extract
 from dateline.temporal.mention import Mention
 from dateline.temporal.normalize import Frame, normalize
@@ -32,7 +32,7 @@ _YEAR_TO_DATE = ("P6M", "P9M")  # "the first nine months", "the six months": res
 
 def _compares_year_to_date(text: str, start: int, out: list[Mention]) -> bool:
     """Whether the last dated or measured span before ``start`` in its sentence is a year-to-date period."""
-    lo, _ = _sentence(text, start, start)
+    lo, _ = sentence_bounds(text, start, start)
     before = [m for m in out if lo <= m.start < start and m.timex_type in ("DATE", "TIME", "DURATION")]
     return bool(before) and before[-1].timex_type == "DURATION" and before[-1].value in _YEAR_TO_DATE
 
