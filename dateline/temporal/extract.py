@@ -173,8 +173,9 @@ def _word_after(text: str, end: int) -> str:
 
 
 _WEEKDAY_CTX = frozenset(r[0].lower() for r in read_tsv("weekdays.tsv") if len(r) > 2 and r[2] == "ctx")
+_WEEKDAY_CAP = {r[0].lower(): r[3] for r in read_tsv("weekdays.tsv") if len(r) > 3}
 _TIME_AFTER = re.compile(
-    r"\s*,?\s*(?:@|at\s+\d|\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?\s?m\b|\d{1,2}:\d\d|\d{1,2}/\d{1,2}\b|\d{1,2}(?:st|nd|rd|th)\b"
+    r"\s*,?\s*(?:@|at\s+\d{1,2}(?:[:.]\d\d)?(?:\s*[ap]\.?\s?m\b|(?![\d%]|\s*[a-z]))|\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?\s?m\b|\d{1,2}:\d\d|\d{1,2}/\d{1,2}\b|\d{1,2}(?:st|nd|rd|th)\b"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)", re.IGNORECASE)
 
 
@@ -190,6 +191,12 @@ def _weekday_in_context(text: str, c: Candidate) -> bool:
         return True
     if text[c.start - 1 : c.start] == "#":
         return True  # "#Sat"
+    cap = _WEEKDAY_CAP.get(word)
+    said = g.get("weekday") or ""
+    if cap == "cap" and said[:1].isupper():
+        return True  # "see u Fri!!", "THURS": no English word is spelt so
+    if cap == "cap_mid" and said[:1].isupper() and said[1:].islower() and not _sentence_start(text, c.start):
+        return True  # "party Sat": the verb "Sat" is capitalised only opening a sentence
     before = _word_before(text, c.start)
     if before in _words("weekday_ok_before") and (word != "sun" or before in _words("sun_ok_before")):
         return True
