@@ -102,6 +102,10 @@ SOCIAL: list[Row] = [
     ("tomorrow nite!!", D, "tomorrow nite", "2017-08-09TNI", "TIME", None),
     ("2nite!! \U0001f389", D, "2nite", "2017-08-08TNI", "TIME", None),
     # a bare hour after a day word and "at" is a clock time on that day (evening hours after "tonight")
+    ("tonight at 8", D, "8", "2017-08-08T20:00", "TIME", None),
+    ("2nite at 9 \U0001f60e", D, "9", "2017-08-08T21:00", "TIME", None),
+    ("last nite at 11 the cops came", D, "11", "2017-08-07T23:00", "TIME", None),
+    ("tmrw at 10 ok?", D, "10", "2017-08-09T10:00", "TIME", None),
     # "this aft" (afternoon)
     # a capitalised "Fri" / "Sat" / "Wed" in a post is the day
     ("see u Fri!!", D, "Fri", "2017-08-11", "DATE", None),
@@ -161,6 +165,7 @@ NEGATIVES = [
     "the aft deck was wet",
     "he sat at 10 tables",
     "top 10 at 8 percent",
+    "we sat at 8 and talked",
 ]
 
 
@@ -168,3 +173,16 @@ NEGATIVES = [
 def test_genre_negatives(text: str) -> None:
     ms = [m for m in tag(text, D) if m.timex_type in ("DATE", "TIME")]
     assert not ms, [(m.text, m.timex_type, m.value) for m in ms]
+
+
+# A date beside them, but these words are not times: (text, span that must not be tagged).
+NOT_TAGGED = [
+    ("Stores open today at 8 locations.", "8"),
+    ("Tonight at 8% interest it is a steal.", "8"),
+    ("we sat at 8 tmrw", "sat"),
+]
+
+
+@pytest.mark.parametrize("text, span", NOT_TAGGED)
+def test_genre_spans_not_tagged(text: str, span: str) -> None:
+    assert span not in [m.text for m in tag(text, D)]

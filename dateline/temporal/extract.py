@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from dateline.temporal.lexicon import BLOCK_WORDS, TABLES, Rule, lookup, read_tsv, rules, table
+from dateline.temporal.lexicon import BLOCK_WORDS, TABLES, Rule, lookup, norm_key, read_tsv, rules, table
 
 __all__ = ["Candidate", "extract"]
 
@@ -198,11 +198,26 @@ def _weekday_in_context(text: str, c: Candidate) -> bool:
     if cap == "cap_mid" and said[:1].isupper() and said[1:].islower() and not _sentence_start(text, c.start):
         return True  # "party Sat": the verb "Sat" is capitalised only opening a sentence
     before = _word_before(text, c.start)
+    if before in _words("subject_pronouns") and said.islower():
+        return False  # "we sat at 8", "they wed in June": the verb
     if before in _words("weekday_ok_before") and (word != "sun" or before in _words("sun_ok_before")):
         return True
     if word != "sun" and _word_after(text, c.end).lower() in _words("weekday_ok_after"):
         return True  # "mon was awful", "fri is payday"
     return bool(_TIME_AFTER.match(text, c.end))
+
+
+_DAY_AT_BEFORE = re.compile(r"([\w'\u2019]+)[ \t]+at[ \t]+$", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
+
+
+def _is_day_word(word: str) -> bool:
+    """A day or part-of-day word ("tonight", "tmrw", "nite", "Friday"): "<it> at 8" is a clock time."""
+    return lookup("DEICTIC", word) is not None or norm_key(word) in table("POD") or word in _WEEKDAY_WORDS
+
+
+_WEEKDAY_WORDS = frozenset({f for r in read_tsv("weekdays.tsv") for f in (r[0].upper(), r[0][:1].upper() + r[0][1:])}
+                           | {r[0].lower() for r in read_tsv("weekdays.tsv") if len(r) > 2 and r[2] == "lc"})
 
 
 def _ok(text: str, c: Candidate) -> bool:
@@ -246,8 +261,15 @@ def _ok(text: str, c: Candidate) -> bool:
     if f == "y2k":  # "2k19", not the game "NBA 2K19"
         m = _WORD_BEFORE.search(text, max(0, c.start - 40), c.start)
         return not (m and m.group(1)[:1].isupper() and text[max(0, c.start - 3) : c.start].strip()[-1:] not in ".!?")
-    if f == "at_sign":  # "@ 7", "@7": a bare hour after an at sign
-        return text[max(0, c.start - 2) : c.start].strip() == "@" or text[c.start - 1 : c.start] == "@"
+    if f == "at_sign":  # "@ 7", "@7": a bare hour after an at sign; "tonight at 8", "Friday at 10"
+        if text[max(0, c.start - 2) : c.start].strip() == "@" or text[c.start - 1 : c.start] == "@":
+            return True
+        m = _DAY_AT_BEFORE.search(text, max(0, c.start - 40), c.start)
+        if m is None or not _is_day_word(m.group(1)):
+            return False
+        nxt = _NEXT_WORD.match(text, c.end)  # "today at 8 locations": a count, not a clock
+        return text[c.end : c.end + 1] not in ("%", "-") and (
+            nxt is None or nxt.group(1).lower() in _words("function_words") | _words("clock_ok_after"))
     if f == "hour_at":  # "at 7 tonight", "@ 8 tmrw night": not "top 10 tonight"
         return _word_before(text, c.start) in _words("hour_ok_before") or text[max(0, c.start - 2) : c.start].strip() == "@"
     if f == "decade_bare":  # "the 60s": not temperatures ("highs in the 60s") or ages ("in their 60s")
