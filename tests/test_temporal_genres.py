@@ -107,6 +107,8 @@ SOCIAL: list[Row] = [
     ("last nite at 11 the cops came", D, "11", "2017-08-07T23:00", "TIME", None),
     ("tmrw at 10 ok?", D, "10", "2017-08-09T10:00", "TIME", None),
     # "this aft" (afternoon)
+    ("this aft was so hot", D, "this aft", "2017-08-08TAF", "TIME", None),
+    ("meet tmrw aft?", D, "tmrw aft", "2017-08-09TAF", "TIME", None),
     # a capitalised "Fri" / "Sat" / "Wed" in a post is the day
     ("see u Fri!!", D, "Fri", "2017-08-11", "DATE", None),
     ("omg Fri cant come soon enough", D, "Fri", "2017-08-11", "DATE", None),
@@ -180,6 +182,7 @@ NOT_TAGGED = [
     ("Stores open today at 8 locations.", "8"),
     ("Tonight at 8% interest it is a steal.", "8"),
     ("we sat at 8 tmrw", "sat"),
+    ("tmrw we sail fore and aft", "aft"),
 ]
 
 
