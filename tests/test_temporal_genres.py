@@ -55,6 +55,8 @@ NARRATIVE: list[Row] = [
      "the end of the decade", "196", "DATE", "END"),
     ("In the 1920s jazz was everywhere. By the end of the decade the crash had come.", D, "the end of the decade",
      "192", "DATE", "END"),
+    ("In 1805 the fleet sailed. Early the next year it reached Cadiz.", D, "Early the next year", "1806", "DATE",
+     "START"),
     ("In 1805 the fleet sailed. Late the following year it reached Cadiz.", D, "Late the following year", "1806",
      "DATE", "END"),
     ("In 1805 the fleet sailed. Later that year it reached Cadiz.", D, "Later that year", "1805", "DATE", "END"),
@@ -70,6 +72,7 @@ NARRATIVE: list[Row] = [
     ("Such tools only appeared in the 21st century.", D, "the 21st century", "20", "DATE", None),
     ("The chapel dates from the early 16th century.", D, "the early 16th century", "15", "DATE", "START"),
     # the news keeps the document's "now": "by the end of the decade" with no narrative is this decade
+    ("The plant opened in 1998. It will close early next year.", D, "early next year", "2018", "DATE", "START"),
     ("Sales should double by the end of the decade, the company said.", D, "the end of the decade", "201", "DATE",
      "END"),
 ]

@@ -242,6 +242,9 @@ def _following_ref(text: str, c, f: Frame, last: Anchor | None) -> Ref | None:
     return Ref(last.start, "year" if last.gran in ("year", "decade", "century") else "day", "inferred")
 
 
+_THE_NEXT = re.compile(r"(?:[a-z]+[ \t-]+)?the\b")
+
+
 def _narrated(text: str, c, f: Frame, last: Anchor | None, ref: Ref | None, history: bool = False) -> bool:
     """Whether "the next year" / "by the end of the year" continues a narrative rather than the document's now.
 
@@ -254,7 +257,7 @@ def _narrated(text: str, c, f: Frame, last: Anchor | None, ref: Ref | None, hist
         return False
     span = text[c.start : c.end].lower()
     if f.rel == "next":
-        if not span.startswith("the"):
+        if not _THE_NEXT.match(span):  # "the next year", "early the next year"; not "next year"
             return False
     elif not (f.rel == "this" and f.mod and "this" not in span):
         return False
