@@ -33,7 +33,9 @@ VOYAGE = "On 4 July 1910 he sailed from Dover. Two weeks later he reached Bombay
 NARRATIVE: list[Row] = [
     (PARIS + ".", D, "Two years", "P2Y", "DURATION", None),
     (PARIS + ". That year he wrote his first novel.", D, "That year", "1923", "DATE", None),
+    (PARIS + ". That year he wrote his first novel.", None, "That year", "1923", "DATE", None),
     (PARIS + ", and the next year his son was born.", D, "the next year", "1924", "DATE", None),
+    (PARIS + ", and the next year his son was born.", None, "the next year", "1924", "DATE", None),
     (PARIS + ". The previous year he had met her.", D, "The previous year", "1922", "DATE", None),
     ("In January 1910 he sailed for India. The next month he fell ill.", D, "The next month", "1910-02", "DATE",
      None),

@@ -253,8 +253,10 @@ def _narrated(text: str, c, f: Frame, last: Anchor | None, ref: Ref | None, hist
     "by the end of the year" is the current year even after "in 2003". In a history
     text any date told counts, not only absolute ones.
     """
-    if last is None or (last.source != "absolute" and not history) or not _far(last, ref):
+    if last is None or (last.source != "absolute" and not history):
         return False
+    if not _far(last, ref) and not (ref is not None and ref.source == "inferred"):
+        return False  # with no document date the text's own dates are its only "now"
     span = text[c.start : c.end].lower()
     if f.rel == "next":
         if not _THE_NEXT.match(span):  # "the next year", "early the next year"; not "next year"
