@@ -481,7 +481,10 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
         if _GRAN_RANK.get(base_gran, 9) > _GRAN_RANK.get(gran, 9) and not (
             gran == "season" and base_gran in ("season", "year")
         ):
-            return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
+            partial = _partial_value(base, base_gran, gran) if unit != "WE" else None
+            if partial is None:
+                return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
+            return Resolved(f.type, _with_time(partial, f), src, f.mod)  # "In March 1999 ... the next day": 1999-03-XX
         if unit == "SEASON":  # "that spring" after 1850 or after May 1850: 1850-SP; "that winter" in Jan: the one begun
             y = base.year - 1 if (f.season == "WI" and base.month <= 2 and base_gran != "year") else base.year
             return Resolved(f.type, f"{y:04d}-{f.season}", src, f.mod)
@@ -491,6 +494,17 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
             v += "-WE"
         return Resolved(f.type, _with_time(v, f), src, f.mod)
     return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
+
+
+def _partial_value(base: date, base_gran: str, gran: str) -> str | None:
+    """The part of a finer date the anchor fixes: a day after "March 1999" is "1999-03-XX", a week in 1805 "1805-WXX"."""
+    if base_gran not in ("year", "month") or gran not in ("day", "week", "month"):
+        return None
+    if gran == "week":
+        return f"{base.year:04d}-WXX"
+    if base_gran == "month":
+        return f"{base.year:04d}-{base.month:02d}-XX" if gran == "day" else None
+    return f"{base.year:04d}-XX-XX" if gran == "day" else f"{base.year:04d}-XX"
 
 
 def report_quarter(d: date) -> date:
