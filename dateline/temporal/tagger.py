@@ -43,7 +43,7 @@ _LATEST = ("latest", "most recent", "just-ended")  # a quarter already over: not
 def _needs_tense(f: Frame) -> bool:
     if f.kind != "calendar" or f.year is not None or f.decade is not None or f.century is not None:
         return False
-    return f.rel is None
+    return f.rel is None or f.rel == "weekend"  # "plans for the weekend?" is the coming one
 
 
 def tag(text: str, dct: date | None = None) -> list[Mention]:
