@@ -124,6 +124,11 @@ SOCIAL: list[Row] = [
     ("2nite at 9 \U0001f60e", D, "9", "2017-08-08T21:00", "TIME", None),
     ("last nite at 11 the cops came", D, "11", "2017-08-07T23:00", "TIME", None),
     ("tmrw at 10 ok?", D, "10", "2017-08-09T10:00", "TIME", None),
+    # an hour range: both ends are times ("5pm-7pm"; of "5-7pm" at least the closing hour)
+    ("happy hour 5pm-7pm!!", D, "7pm", "2017-08-08T19:00", "TIME", None),
+    ("open 9am-5pm", D, "9am", "2017-08-08T09:00", "TIME", None),
+    ("happy hour 5-7pm", D, "7pm", "2017-08-08T19:00", "TIME", None),
+    ("on the night of Oct. 23, 1998 he was shot", D, "Oct. 23, 1998", "1998-10-23", "DATE", None),
     # "this aft" (afternoon)
     ("this aft was so hot", D, "this aft", "2017-08-08TAF", "TIME", None),
     ("meet tmrw aft?", D, "tmrw aft", "2017-08-09TAF", "TIME", None),
@@ -198,6 +203,7 @@ def test_genre_negatives(text: str) -> None:
 # A date beside them, but these words are not times: (text, span that must not be tagged).
 NOT_TAGGED = [
     ("Stores open today at 8 locations.", "8"),
+    ("COVID-19 cases rose today", "19"),
     ("Tonight at 8% interest it is a steal.", "8"),
     ("we sat at 8 tmrw", "sat"),
     ("tmrw we sail fore and aft", "aft"),

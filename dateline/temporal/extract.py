@@ -20,8 +20,9 @@ from dateline.temporal.lexicon import BLOCK_WORDS, TABLES, Rule, lookup, norm_ke
 __all__ = ["Candidate", "extract"]
 
 # Not inside a word, an amount, a path or a code; "#" only before a word ("#Monday", not "#1"), "@" only
-# before a number ("@ 7", "@7pm", not "@monday" the account).
-_LEFT = r"(?<![\w$\u20ac\u00a3\u00a5/])(?<!\d[.,])(?:(?<![A-Za-z\d]-)|(?<=(?<!\d)\d{4}-)(?=\d{4}(?!\d)))(?:(?<!#)|(?=[A-Za-z]))(?:(?<!@)|(?=\d))"
+# before a number ("@ 7", "@7pm", not "@monday" the account). After a hyphen only a year closing a range
+# ("1990-1995") or a clock time closing an hour range ("5pm-7pm", "5-7pm").
+_LEFT = r"(?<![\w$\u20ac\u00a3\u00a5/])(?<!\d[.,])(?:(?<![A-Za-z\d]-)|(?<=(?<!\d)\d{4}-)(?=\d{4}(?!\d))|(?:(?<=[ap]m-)|(?<=\b\d-)|(?<=\b\d\d-))(?=(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s?[ap]\.?m\b))(?:(?<!#)|(?=[A-Za-z]))(?:(?<!@)|(?=\d))"
 _YEAR_RANGE_NEXT = re.compile(r"[-\u2013]\d{4}(?![\w-])")
 _RIGHT = r"(?![\w%]|[.,/:]\d)"
 _TOKEN = re.compile(r"[A-Za-z]+|['\u2019]?\d+")
