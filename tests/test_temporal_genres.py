@@ -128,6 +128,7 @@ SOCIAL: list[Row] = [
     ("happy hour 5pm-7pm!!", D, "7pm", "2017-08-08T19:00", "TIME", None),
     ("open 9am-5pm", D, "9am", "2017-08-08T09:00", "TIME", None),
     ("happy hour 5-7pm", D, "7pm", "2017-08-08T19:00", "TIME", None),
+    ("home by midnite", D, "midnite", "2017-08-08T24:00", "TIME", None),
     ("on the night of Oct. 23, 1998 he was shot", D, "Oct. 23, 1998", "1998-10-23", "DATE", None),
     # "this aft" (afternoon)
     ("this aft was so hot", D, "this aft", "2017-08-08TAF", "TIME", None),

@@ -210,7 +210,7 @@ def _time(c: Candidate) -> Frame:
     g = c.groups
     kw: dict[str, object] = {}
     if "noon" in g:
-        kw["hour"] = 24 if g["noon"].lower() == "midnight" else 12  # noon, midday
+        kw["hour"] = 24 if g["noon"].lower().startswith("midn") else 12  # noon, midday; midnight, midnite
         kw["minute"] = 0
     else:
         h = int(g["hour"]) if g["hour"].isdigit() else int(parse_number(g["hour"]) or 0)  # "three o'clock"
