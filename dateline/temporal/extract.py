@@ -210,6 +210,7 @@ def _weekday_in_context(text: str, c: Candidate) -> bool:
 
 _DAY_AT_BEFORE = re.compile(r"([\w'\u2019]+)[ \t]+at[ \t]+$", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
+_PLAIN_WORD_BEFORE = re.compile(r"\b([A-Za-z]+)[ \t]+$")
 
 
 def _is_day_word(word: str) -> bool:
@@ -327,6 +328,12 @@ def _ok(text: str, c: Candidate) -> bool:
         ].strip().endswith((".", '"', "\u201c")):
             return False  # "Theresa May"-like: a capitalised word just before
         return True
+    if f == "month_lc":  # "see u in dec", "since march": a lowercase month after a preposition of time
+        word = g.get("month", "")
+        after = _word_after(text, c.end).lower()
+        m = _PLAIN_WORD_BEFORE.search(text, max(0, c.start - 20), c.start)  # "in dec", not "go in, may he"
+        return (word.islower() and m is not None and m.group(1).lower() in _words("month_lc_before")
+                and not (after in ("be", "have", "not") and text[c.end : c.end + 1].isspace()))  # "in may be"
     if f == "season":
         if "mod" in g:
             return True
