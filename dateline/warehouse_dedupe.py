@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 
 from dateline import dedupe, partitions, schemas, storage
 from dateline.disjoint_set import DisjointSet
-from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, leaf
+from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, collector_paused, leaf
 from dateline.window_diff import WindowChange, window_diff
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,8 @@ def dedupe_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path | N
         stats: dict[str, Any] | str = "no state kept" if st is None else "no state describing the current files"
         if usable:
             st.begin()
-            stats = _incremental(warehouse, st, listings)
+            with collector_paused():
+                stats = _incremental(warehouse, st, listings)
             if isinstance(stats, dict):
                 stats["mode"] = "incremental"
         if isinstance(stats, str):

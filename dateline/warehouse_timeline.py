@@ -57,8 +57,8 @@ import pyarrow.parquet as pq
 
 from dateline import dedupe, partitions, pipeline, schemas, storage
 from dateline.disjoint_set import DisjointSet, components
-from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, leaf
-from dateline.window_diff import WindowChange, window_diff
+from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, collector_paused, leaf
+from dateline.window_diff import WindowChange, window_diffs
 
 # Events clustered at once (a chunk never splits a start date); bounds a worker's memory on dense years.
 CHUNK_EVENTS = 10_000
@@ -130,7 +130,8 @@ def timeline_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path |
         stats: dict[str, Any] | str = "no state kept" if st is None else "no state describing the current files"
         if st is not None and st.valid_for(_outputs(warehouse)):
             st.begin()
-            stats = _incremental(warehouse, st, listings)
+            with collector_paused():
+                stats = _incremental(warehouse, st, listings)
             if isinstance(stats, dict):
                 stats["mode"] = "incremental"
         if isinstance(stats, str):
@@ -440,59 +441,62 @@ def _all_pairs(members: Sequence[int], ev: _Events) -> set[tuple[int, int]]:
 
 
 def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[int], joins_of: dict[int, list[int]],
-                    leaving: set[int]) -> dict[int, WindowChange]:
-    """For blocks windowed before and after: their recorded members around the changes (SQL numbers every
-    block's members in neighbour-key order; only the neighbourhoods come back)."""
+                    leaving: set[int]) -> tuple[np.ndarray, np.ndarray, dict[int, WindowChange]]:
+    """For blocks windowed before and after: the pairs that appear in their windows and those that drop out
+    (``window_diffs`` over their recorded members around the changes: SQL numbers every block's members and
+    joining events in neighbour-key order, and only the neighbourhoods come back), and each block's changes."""
     if not blocks:
-        return {}
+        return np.empty((0, 2), dtype=np.int64), np.empty((0, 2), dtype=np.int64), {}
     joins = [(k, s) for k in blocks for s in joins_of.get(k, ())]
     con.register("_wb", pa.table({"bkey": pa.array(blocks, type=pa.uint64())}))
     con.register("_wj", pa.table({"bkey": pa.array([k for k, _ in joins], type=pa.uint64()),
                                   "sid": pa.array([s for _, s in joins], type=pa.int64()),
+                                  "event_id": pa.array([ev.eid[s] for _, s in joins], type=pa.string()),
                                   "nkey": pa.array([ev.nkey[s] for _, s in joins], type=pa.string())}))
     con.register("_wl", pa.table({"sid": pa.array(sorted(leaving), type=pa.int64())}))
+    # One sort per block: a member's old position (pos), and for a joining event the old position it slots in
+    # before (members with a smaller key; a recorded twin of the same key sorts after it).
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _wm AS
-        SELECT b.bkey, e.sid, e.event_id, e.nkey,
-               row_number() OVER (PARTITION BY b.bkey ORDER BY e.nkey) - 1 AS pos,
-               count(*) OVER (PARTITION BY b.bkey) AS n
-        FROM blocks b JOIN _wb USING (bkey) JOIN evs e USING (sid) WHERE e.canon""")
-    points = con.sql("""
-        SELECT j.bkey, j.sid, (SELECT count(*) FROM _wm m WHERE m.bkey = j.bkey AND m.nkey < j.nkey) AS at, 1 AS kind
-        FROM _wj j
-        UNION ALL
-        SELECT m.bkey, m.sid, m.pos AS at, 0 AS kind FROM _wm m JOIN _wl USING (sid)""").to_arrow_table()
-    out: dict[int, WindowChange] = {}
-    sizes = dict(con.execute("SELECT bkey, any_value(n) FROM _wm GROUP BY bkey").fetchall())
-    for k in blocks:
-        out[k] = WindowChange(sizes.get(k, 0), dedupe.EVENT_WINDOW)
-    for k, sid, at, kind in zip(*(points.column(c).to_pylist() for c in ("bkey", "sid", "at", "kind")), strict=True):
-        if kind:
-            out[k].inserts.append((at, sid))
-        else:
-            out[k].leaving_at.append(at)
-    con.register("_wp", pa.table({
-        "bkey": pa.array([k for k, c in out.items() for _ in c.inserts + [(p, 0) for p in c.leaving_at]],
-                         type=pa.uint64()),
-        "at": pa.array([at for c in out.values() for at, _ in c.inserts + [(p, 0) for p in c.leaving_at]],
-                       type=pa.int64()),
-        "margin": pa.array([c.margin for c in out.values() for _ in c.inserts + [(p, 0) for p in c.leaving_at]],
-                           type=pa.int64())}))
-    near = con.sql("""
-        SELECT DISTINCT m.bkey, m.sid, m.event_id, m.pos FROM _wm m JOIN _wp p
-        ON m.bkey = p.bkey AND m.pos >= p.at - p.margin AND m.pos < p.at + p.margin""").to_arrow_table()
-    eid = ev.eid
-    for k, sid, e, pos in zip(*(near.column(c).to_pylist() for c in ("bkey", "sid", "event_id", "pos")), strict=True):
-        out[k].rows[pos] = sid
-        eid[sid] = e
-    del near
-    for name in ("_wb", "_wj", "_wl", "_wp"):
+        WITH u AS (SELECT b.bkey, e.sid, e.event_id, e.nkey, 0 AS kind
+                   FROM blocks b JOIN _wb USING (bkey) JOIN evs e USING (sid) WHERE e.canon
+                   UNION ALL SELECT bkey, sid, event_id, nkey, 1 AS kind FROM _wj)
+        SELECT bkey, sid, event_id, kind, sid IN (SELECT sid FROM _wl) AND kind = 0 AS leaving,
+               (sum(1 - kind) OVER w - (1 - kind))::BIGINT AS pos, row_number() OVER w AS rk,
+               (sum(1 - kind) OVER (PARTITION BY bkey))::BIGINT AS n
+        FROM u WINDOW w AS (PARTITION BY bkey ORDER BY nkey, kind DESC ROWS UNBOUNDED PRECEDING)""")
+    points = con.sql("SELECT bkey, sid, event_id, pos, kind, n FROM _wm WHERE kind = 1 OR leaving ORDER BY bkey, rk"
+                     ).to_arrow_table()
+    near = con.sql(f"""
+        WITH p AS (SELECT bkey, pos, {dedupe.EVENT_WINDOW} + count(*) OVER (PARTITION BY bkey) AS margin
+                   FROM _wm WHERE kind = 1 OR leaving)
+        SELECT DISTINCT m.bkey, m.pos, m.sid, m.event_id, m.leaving FROM _wm m JOIN p
+        ON m.bkey = p.bkey AND m.pos >= p.pos - p.margin AND m.pos < p.pos + p.margin
+        WHERE m.kind = 0 ORDER BY m.bkey, m.pos""").to_arrow_table()
+    for name in ("_wb", "_wj", "_wl"):
         con.unregister(name)
     con.execute("DROP TABLE _wm")
-    for c in out.values():
-        c.inserts.sort(key=lambda x: (x[0], ev.nkey[x[1]]))
-        c.freeze()
-    return out
+    ins = pc.equal(points.column("kind"), 1)
+    col = {c: points.column(c).to_numpy(zero_copy_only=False) for c in ("bkey", "sid", "event_id", "pos")}
+    joining = ins.to_numpy(zero_copy_only=False)
+    rows = {c: near.column(c).to_numpy(zero_copy_only=False) for c in near.column_names}
+    ev.eid.update(zip(rows["sid"].tolist(), rows["event_id"].tolist(), strict=True))
+    appeared, dropped = window_diffs(
+        rows["bkey"], rows["pos"], rows["sid"], rows["leaving"], rows["event_id"],
+        col["bkey"][joining], col["pos"][joining], col["sid"][joining], col["event_id"][joining],
+        dedupe.EVENT_WINDOW)
+    changes: dict[int, WindowChange] = {}
+    for k, sid, pos, kind, n in zip(*(points.column(c).to_pylist() for c in ("bkey", "sid", "pos", "kind", "n")),
+                                    strict=True):
+        if k not in changes:
+            changes[k] = WindowChange(n, dedupe.EVENT_WINDOW)
+        if kind:
+            changes[k].inserts.append((pos, sid))
+        else:
+            changes[k].leaving_at.append(pos)
+    for k in blocks:
+        changes.setdefault(k, WindowChange(0, dedupe.EVENT_WINDOW)).freeze()
+    return appeared, dropped, changes
 
 
 def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, str]]) -> dict[str, Any] | str:
@@ -580,12 +584,9 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     changes: dict[int, WindowChange] = {}
     windowed.sort()
     for lo in range(0, len(windowed), WINDOW_BLOCKS):  # a slice at a time: the stretches around changes are large
-        part = _window_changes(con, ev, windowed[lo : lo + WINDOW_BLOCKS], joins_of, leaving)
-        for change in part.values():
-            got, lost_pairs = window_diff(change, leaving, ev.pair)
-            appeared |= got
-            dropped |= lost_pairs
-            change.rows = {}  # from here on only where the changes are counts (``WindowChange.shift``)
+        got, lost_pairs, part = _window_changes(con, ev, windowed[lo : lo + WINDOW_BLOCKS], joins_of, leaving)
+        appeared.update(map(tuple, got.tolist()))
+        dropped.update(map(tuple, lost_pairs.tolist()))
         changes.update(part)
     old_members = _members(con, ev, [k for k in touched if (old_size.get(k, 0) > small) != (new_size[k] > small)])
     new_members: dict[int, list[int]] = {}  # of the touched blocks windowed on one side only

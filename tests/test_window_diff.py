@@ -1,9 +1,10 @@
 """Sorted-neighbourhood window diffs equal the difference of the windows computed whole."""
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dateline.window_diff import WindowChange, window_diff
+from dateline.window_diff import WindowChange, window_diff, window_diffs
 
 
 def _pairs(seq: list[int], w: int) -> set[tuple[int, int]]:
@@ -32,3 +33,36 @@ def test_diff_of_the_stretches_equals_diff_of_the_whole_windows(n_old: int, w: i
     before, after = _pairs(old, w), _pairs(new, w)
     assert appeared == after - before
     assert dropped == {p for p in before - after if not set(p) & leaving}
+
+
+@settings(max_examples=300)
+@given(st.integers(1, 4), st.data())
+def test_diffs_of_many_buckets_at_once_equal_their_whole_windows(w: int, data) -> None:
+    rows: list[tuple[int, int, int, bool]] = []  # bucket, position, member, leaving
+    ins: list[tuple[int, int, int]] = []  # bucket, position slotted before, member
+    appeared_all: set[tuple[int, int]] = set()
+    dropped_all: set[tuple[int, int]] = set()
+    for bucket in range(data.draw(st.integers(1, 3))):
+        n_old = data.draw(st.integers(1, 30))
+        old = [bucket * 1000 + p for p in range(n_old)]
+        leaving = set(data.draw(st.lists(st.sampled_from(range(n_old)), unique=True, max_size=4)))
+        slots = sorted(data.draw(st.lists(st.integers(0, n_old), max_size=4)))
+        inserts = [(at, bucket * 1000 + 500 + k) for k, at in enumerate(slots)]
+        new: list[int] = []
+        for p in range(n_old + 1):
+            new += [s for at, s in inserts if at == p]
+            if p < n_old and p not in leaving:
+                new.append(old[p])
+        margin = w + len(inserts) + len(leaving)
+        points = slots + sorted(leaving)
+        rows += [(bucket, p, old[p], p in leaving) for p in range(n_old) if any(q - margin <= p < q + margin for q in points)]
+        ins += [(bucket, at, s) for at, s in inserts]
+        before, after = _pairs(old, w), _pairs(new, w)
+        appeared_all |= after - before
+        dropped_all |= {p for p in before - after if not {p[0] % 1000, p[1] % 1000} & leaving}
+    col = lambda table, i, dtype=np.int64: np.array([r[i] for r in table], dtype=dtype)  # noqa: E731
+    appeared, dropped = window_diffs(col(rows, 0), col(rows, 1), col(rows, 2), col(rows, 3, bool), col(rows, 2),
+                                     col(ins, 0), col(ins, 1), col(ins, 2), col(ins, 2), w)
+    assert {tuple(p) for p in appeared.tolist()} == appeared_all
+    assert {tuple(p) for p in dropped.tolist()} == dropped_all
+    assert len(appeared) == len(appeared_all) and len(dropped) == len(dropped_all)  # each pair once
