@@ -475,6 +475,8 @@ def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[in
         WHERE m.kind = 0 ORDER BY m.bkey, m.pos""").to_arrow_table()
     for name in ("_wb", "_wj", "_wl"):
         con.unregister(name)
+    # The old positions of every member, for ``_still_paired`` (integers only: the block sort is not redone).
+    con.execute("INSERT INTO _wpos SELECT bkey, sid, pos FROM _wm WHERE kind = 0")
     con.execute("DROP TABLE _wm")
     ins = pc.equal(points.column("kind"), 1)
     col = {c: points.column(c).to_numpy(zero_copy_only=False) for c in ("bkey", "sid", "event_id", "pos")}
@@ -583,6 +585,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     dropped: set[tuple[int, int]] = set()
     changes: dict[int, WindowChange] = {}
     windowed.sort()
+    con.execute("CREATE OR REPLACE TEMP TABLE _wpos (bkey UBIGINT, sid BIGINT, pos BIGINT)")
     for lo in range(0, len(windowed), WINDOW_BLOCKS):  # a slice at a time: the stretches around changes are large
         got, lost_pairs, part = _window_changes(con, ev, windowed[lo : lo + WINDOW_BLOCKS], joins_of, leaving)
         appeared.update(map(tuple, got.tolist()))
@@ -605,6 +608,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         [sorted(leaving)]).fetchall()}
     dropped_edges = _recorded(con, {p for p in dropped if p not in lost and p not in appeared})
     still = _still_paired(con, set(dropped_edges), new_size, new_members, changes, ev)
+    con.execute("DROP TABLE _wpos")
     del changes, dropped, new_members, old_members  # the largest structures of the run: what follows needs room
     unpaired = {p for p in dropped_edges if p not in still}
     lost |= unpaired
@@ -1116,8 +1120,8 @@ def _recorded(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]]) -> di
 def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], touched: dict[int, int],
                   one_sided: dict[int, list[int]], changes: dict[int, WindowChange], ev: _Events) -> set[tuple[int, int]]:
     """Those recorded ``edges`` that some block still pairs: a touched one (``touched``: its new size; new members
-    of the blocks windowed on one side only in ``one_sided``, ``changes`` of those windowed on both) or an
-    untouched one (as recorded)."""
+    of the blocks windowed on one side only in ``one_sided``, ``changes`` of those windowed on both, whose members'
+    old positions are in the temporary table ``_wpos``) or an untouched one (as recorded)."""
     if not edges:
         return set()
     # In SQL: the blocks each edge's events share, and whether one of them pairs everything (a touched block not
@@ -1140,24 +1144,51 @@ def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], t
     con.unregister("_tk")
     flag = pc.fill_null(t.column("cheap"), False)
     out = set(zip(pc.filter(t.column("a"), flag).to_pylist(), pc.filter(t.column("b"), flag).to_pylist(), strict=True))
-    rest = pc.invert(flag)
-    pending = list(zip(pc.filter(t.column("a"), rest).to_pylist(), pc.filter(t.column("b"), rest).to_pylist(),
-                       pc.filter(t.column("windowed"), rest).to_pylist(), strict=True))
-    if not pending:
+    rest = t.filter(pc.invert(flag))
+    if rest.num_rows == 0:
         return out
-    # Recorded positions (neighbour-key order) of the remaining edges' events in their windowed blocks.
-    ranked = sorted({k for _, _, ks in pending for k in ks if k not in one_sided})
-    sids = sorted({s for a, b, _ in pending for s in (a, b)})
+    # One row per (edge, windowed block); those of the blocks windowed before and after are decided over arrays:
+    # old positions from ``_wpos``, the distance between them grown by the changes between (``WindowChange.shift``).
+    lists = rest.column("windowed").combine_chunks()
+    edge_of = pc.list_parent_indices(lists).to_numpy()
+    bkeys = pc.list_flatten(lists).to_numpy()
+    ea, eb = rest.column("a").to_numpy(), rest.column("b").to_numpy()
+    changed = np.array(sorted(changes), dtype=np.uint64)
+    both = np.isin(bkeys, changed)
+    con.register("_pw", pa.table({"i": pa.array(np.flatnonzero(both)), "bkey": pa.array(bkeys[both]),
+                                  "a": pa.array(ea[edge_of[both]]), "b": pa.array(eb[edge_of[both]])}))
+    pos = con.sql("SELECT p.i, x.pos AS pa, y.pos AS pb FROM _pw p JOIN _wpos x ON x.bkey = p.bkey AND x.sid = p.a "
+                  "JOIN _wpos y ON y.bkey = p.bkey AND y.sid = p.b").to_arrow_table()
+    con.unregister("_pw")
+    if pos.num_rows != int(both.sum()):
+        raise RuntimeError("timeline state: a recorded pair's events are not members of their shared block")
+    i = pos.column("i").to_numpy()
+    lo = np.minimum(pos.column("pa").to_numpy(), pos.column("pb").to_numpy())
+    hi = np.maximum(pos.column("pa").to_numpy(), pos.column("pb").to_numpy())
+    rank = np.searchsorted(changed, bkeys[i]).astype(np.int64)
+    joins = np.sort(np.array([(r << 32) | at for r, k in enumerate(changed.tolist()) for at, _ in changes[k].inserts],
+                             dtype=np.int64))
+    gone = np.sort(np.array([(r << 32) | g for r, k in enumerate(changed.tolist()) for g in changes[k].leaving_at],
+                            dtype=np.int64))
+    lo_code, hi_code = (rank << 32) | lo, (rank << 32) | hi
+    shift = (np.searchsorted(joins, hi_code, side="right") - np.searchsorted(joins, lo_code, side="right")
+             - (np.searchsorted(gone, hi_code, side="left") - np.searchsorted(gone, lo_code, side="right")))
+    kept = np.zeros(rest.num_rows, dtype=bool)
+    kept[edge_of[i[hi - lo + shift <= dedupe.EVENT_WINDOW]]] = True
+    # The others (blocks windowed on one side only, or untouched): positions of the edges' events, in Python.
+    others = np.flatnonzero(~both & ~kept[edge_of])
+    ranked = sorted({int(k) for k in bkeys[others]} - one_sided.keys())
     position: dict[int, dict[int, int]] = defaultdict(dict)
     if ranked:
+        sids = sorted({int(s) for j in others for s in (ea[edge_of[j]], eb[edge_of[j]])})
         con.register("_rk", pa.table({"bkey": pa.array(ranked, type=pa.uint64())}))
         con.register("_rs", pa.table({"sid": pa.array(sids, type=pa.int64())}))
-        for k, s, pos in con.execute("""
+        for k, s, p in con.execute("""
                 SELECT bkey, sid, pos FROM (
                     SELECT b.bkey, e.sid, row_number() OVER (PARTITION BY b.bkey ORDER BY e.nkey) - 1 AS pos
                     FROM blocks b JOIN _rk USING (bkey) JOIN evs e USING (sid) WHERE e.canon)
                 WHERE sid IN (SELECT sid FROM _rs)""").fetchall():
-            position[k][s] = pos
+            position[k][s] = p
         con.unregister("_rk")
         con.unregister("_rs")
     one_sided_pos = {k: {s: i for i, s in enumerate(sorted(m, key=ev.nkey.__getitem__))} for k, m in one_sided.items()}
@@ -1166,10 +1197,13 @@ def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], t
         if k in one_sided_pos:
             pos = one_sided_pos[k]
             return a in pos and b in pos and abs(pos[a] - pos[b]) <= dedupe.EVENT_WINDOW
-        lo, hi = sorted((position[k][a], position[k][b]))
-        return hi - lo + (changes[k].shift(lo, hi) if k in changes else 0) <= dedupe.EVENT_WINDOW
+        return abs(position[k][a] - position[k][b]) <= dedupe.EVENT_WINDOW
 
-    return out | {(a, b) for a, b, ks in pending if any(paired(k, a, b) for k in ks)}
+    for j in others.tolist():
+        e = int(edge_of[j])
+        if not kept[e] and paired(int(bkeys[j]), int(ea[e]), int(eb[e])):
+            kept[e] = True
+    return out | set(zip(ea[kept].tolist(), eb[kept].tolist(), strict=True))
 
 
 def _touched_share(con: duckdb.DuckDBPyConnection, bkeys: set[int]) -> float:
