@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 from dateline import dedupe, partitions, schemas, storage
 from dateline.disjoint_set import DisjointSet
 from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, collector_paused, leaf
-from dateline.window_diff import WindowChange, window_diff
+from dateline.window_diff import window_diffs
 
 log = logging.getLogger(__name__)
 
@@ -383,11 +383,8 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         touched.update((b, int(arrive_keys[x, b])) for b in range(dedupe.LSH_BANDS))
     joins = [(b, int(arrive_keys[x, b]), s, int(arrive_tb[x, b]), info[s]["article_id"])
              for x, s in enumerate(arrive) for b in range(dedupe.LSH_BANDS)]
-    appeared, dropped = set(), set()
-    for change in _bucket_changes(con, touched, joins, gone_reps).values():
-        got, went = window_diff(change, gone_reps, _sid_pair)
-        appeared |= got
-        dropped |= went
+    got, went = _bucket_diffs(con, touched, joins, gone_reps)
+    appeared, dropped = set(map(tuple, got.tolist())), set(map(tuple, went.tolist()))
 
     # Recorded passed pairs: those of leaving representatives go; those that left a window go unless
     # another (untouched) bucket still pairs them.
@@ -513,10 +510,6 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     return _counts(table)
 
 
-def _sid_pair(a: int, b: int) -> tuple[int, int]:
-    return (a, b) if a < b else (b, a)
-
-
 # Members of the given buckets numbered in their window order (band tiebreak, then article id).
 _NUMBERED_SQL = """
     SELECT l.band, l.key, l.sid, l.tb, a.article_id,
@@ -525,12 +518,13 @@ _NUMBERED_SQL = """
     FROM lsh l JOIN {buckets} USING (band, key) JOIN arts a USING (sid)"""
 
 
-def _bucket_changes(con, touched: set[tuple[int, int]], joins: list[tuple[int, int, int, int, str]],
-                    leaving: set[int]) -> dict[tuple[int, int], WindowChange]:
-    """For each touched bucket: where the joining representatives (``(band, key, sid, tb, article_id)``) slot in,
-    where the leaving ones are, and the recorded members within the window margin of those places."""
+def _bucket_diffs(con, touched: set[tuple[int, int]], joins: list[tuple[int, int, int, int, str]],
+                  leaving: set[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The window pairs (of sids, smaller first) that appear and that drop out in the touched buckets, where the
+    representatives ``joins`` (``(band, key, sid, tb, article_id)``) arrive and ``leaving`` go: ``window_diffs``
+    over the recorded members within the window margin of those places (numbered in SQL, never listed whole)."""
     if not touched:
-        return {}
+        return np.empty((0, 2), dtype=np.int64), np.empty((0, 2), dtype=np.int64)
     keys = sorted(touched)
     con.register("_tb", pa.table({"band": pa.array([b for b, _ in keys], type=pa.uint8()),
                                   "key": pa.array([k for _, k in keys], type=pa.uint64())}))
@@ -540,45 +534,31 @@ def _bucket_changes(con, touched: set[tuple[int, int]], joins: list[tuple[int, i
                                   "tb": pa.array([j[3] for j in joins], type=pa.uint64()),
                                   "article_id": pa.array([j[4] for j in joins], type=pa.string())}))
     con.register("_bl", pa.table({"sid": pa.array(sorted(leaving), type=pa.int64())}))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _bm AS {_NUMBERED_SQL.format(buckets='_tb')}")
-    # A joining member slots in before the first recorded one that sorts after it: count those before it.
-    points = con.execute("""
-        SELECT band, key, sid, slot, kind, tb, article_id FROM (
-            SELECT band, key, sid, tb, article_id, kind,
-                   row_number() OVER w - sum(kind) OVER w AS slot
-            FROM (SELECT band, key, sid, tb, article_id, 0 AS kind FROM _bm
-                  UNION ALL SELECT band, key, sid, tb, article_id, 1 AS kind FROM _bj)
-            WINDOW w AS (PARTITION BY band, key ORDER BY tb, article_id, kind ROWS UNBOUNDED PRECEDING))
-        WHERE kind = 1
-        UNION ALL
-        SELECT m.band, m.key, m.sid, m.pos AS slot, 0 AS kind, m.tb, m.article_id FROM _bm m JOIN _bl USING (sid)
-        ORDER BY band, key, kind, slot, tb, article_id""").fetchall()
-    sizes = {(b, k): n for b, k, n in con.execute("SELECT band, key, any_value(n) FROM _bm GROUP BY band, key").fetchall()}
-    joins_in = Counter((b, k) for b, k, *_ in joins)
-    # A bucket new to the state with one joining member pairs nothing (most buckets of a small change).
-    out = {bk: WindowChange(sizes.get(bk, 0), dedupe.LSH_WINDOW) for bk in keys if bk in sizes or joins_in[bk] > 1}
-    for b, k, sid, at, kind, _tb, _id in points:  # joins in window order
-        if (b, k) not in out:
-            continue
-        if kind:
-            out[(b, k)].inserts.append((at, sid))
-        else:
-            out[(b, k)].leaving_at.append(at)
-    stretch = [(bk, at, c.margin) for bk, c in out.items() for at in [a for a, _ in c.inserts] + c.leaving_at]
-    con.register("_bp", pa.table({"band": pa.array([x[0][0] for x in stretch], type=pa.uint8()),
-                                  "key": pa.array([x[0][1] for x in stretch], type=pa.uint64()),
-                                  "slot": pa.array([x[1] for x in stretch], type=pa.int64()),
-                                  "margin": pa.array([x[2] for x in stretch], type=pa.int64())}))
-    for b, k, sid, pos in con.execute("""
-            SELECT DISTINCT m.band, m.key, m.sid, m.pos FROM _bm m JOIN _bp p
-            ON m.band = p.band AND m.key = p.key AND m.pos >= p.slot - p.margin AND m.pos < p.slot + p.margin""").fetchall():
-        out[(b, k)].rows[pos] = sid
-    for name in ("_tb", "_bj", "_bl", "_bp"):
+    # One sort per bucket: a member's old position, and for a joining one the old position it slots in before
+    # (the recorded members that sort before it; on a tie the recorded one first).
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _bm AS
+        WITH u AS (SELECT l.band, l.key, l.sid, l.tb, a.article_id, 0 AS kind
+                   FROM lsh l JOIN _tb USING (band, key) JOIN arts a USING (sid)
+                   UNION ALL SELECT band, key, sid, tb, article_id, 1 AS kind FROM _bj)
+        SELECT dense_rank() OVER (ORDER BY band, key) AS bucket, sid, kind,
+               kind = 0 AND sid IN (SELECT sid FROM _bl) AS leaving,
+               (sum(1 - kind) OVER w - (1 - kind))::BIGINT AS pos, row_number() OVER w AS rk
+        FROM u WINDOW w AS (PARTITION BY band, key ORDER BY tb, article_id, kind ROWS UNBOUNDED PRECEDING)""")
+    ins = con.sql("SELECT bucket, pos, sid FROM _bm WHERE kind = 1 ORDER BY bucket, rk").to_arrow_table()
+    near = con.sql(f"""
+        WITH p AS (SELECT bucket, pos, {dedupe.LSH_WINDOW} + count(*) OVER (PARTITION BY bucket) AS margin
+                   FROM _bm WHERE kind = 1 OR leaving)
+        SELECT DISTINCT m.bucket, m.pos, m.sid, m.leaving FROM _bm m JOIN p
+        ON m.bucket = p.bucket AND m.pos >= p.pos - p.margin AND m.pos < p.pos + p.margin
+        WHERE m.kind = 0 ORDER BY m.bucket, m.pos""").to_arrow_table()
+    for name in ("_tb", "_bj", "_bl"):
         con.unregister(name)
     con.execute("DROP TABLE _bm")
-    for c in out.values():
-        c.freeze()
-    return out
+    rows = {c: near.column(c).to_numpy() for c in near.column_names}
+    joining = {c: ins.column(c).to_numpy() for c in ins.column_names}
+    return window_diffs(rows["bucket"], rows["pos"], rows["sid"], rows["leaving"], rows["sid"],
+                        joining["bucket"], joining["pos"], joining["sid"], joining["sid"], dedupe.LSH_WINDOW)
 
 
 def _fill_info(con, info: dict[int, dict], sids: set[int]) -> None:

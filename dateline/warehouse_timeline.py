@@ -58,7 +58,7 @@ import pyarrow.parquet as pq
 from dateline import dedupe, partitions, pipeline, schemas, storage
 from dateline.disjoint_set import DisjointSet, components
 from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, collector_paused, leaf
-from dateline.window_diff import WindowChange, window_diffs
+from dateline.window_diff import window_diffs
 
 # Events clustered at once (a chunk never splits a start date); bounds a worker's memory on dense years.
 CHUNK_EVENTS = 10_000
@@ -441,10 +441,11 @@ def _all_pairs(members: Sequence[int], ev: _Events) -> set[tuple[int, int]]:
 
 
 def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[int], joins_of: dict[int, list[int]],
-                    leaving: set[int]) -> tuple[np.ndarray, np.ndarray, dict[int, WindowChange]]:
+                    leaving: set[int]) -> tuple[np.ndarray, np.ndarray, dict[int, tuple[list[int], list[int]]]]:
     """For blocks windowed before and after: the pairs that appear in their windows and those that drop out
     (``window_diffs`` over their recorded members around the changes: SQL numbers every block's members and
-    joining events in neighbour-key order, and only the neighbourhoods come back), and each block's changes."""
+    joining events in neighbour-key order, and only the neighbourhoods come back), and each block's changes: the
+    old positions joining events slot in before, and those of leaving members (both sorted)."""
     if not blocks:
         return np.empty((0, 2), dtype=np.int64), np.empty((0, 2), dtype=np.int64), {}
     joins = [(k, s) for k in blocks for s in joins_of.get(k, ())]
@@ -462,10 +463,9 @@ def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[in
                    FROM blocks b JOIN _wb USING (bkey) JOIN evs e USING (sid) WHERE e.canon
                    UNION ALL SELECT bkey, sid, event_id, nkey, 1 AS kind FROM _wj)
         SELECT bkey, sid, event_id, kind, sid IN (SELECT sid FROM _wl) AND kind = 0 AS leaving,
-               (sum(1 - kind) OVER w - (1 - kind))::BIGINT AS pos, row_number() OVER w AS rk,
-               (sum(1 - kind) OVER (PARTITION BY bkey))::BIGINT AS n
+               (sum(1 - kind) OVER w - (1 - kind))::BIGINT AS pos, row_number() OVER w AS rk
         FROM u WINDOW w AS (PARTITION BY bkey ORDER BY nkey, kind DESC ROWS UNBOUNDED PRECEDING)""")
-    points = con.sql("SELECT bkey, sid, event_id, pos, kind, n FROM _wm WHERE kind = 1 OR leaving ORDER BY bkey, rk"
+    points = con.sql("SELECT bkey, sid, event_id, pos, kind FROM _wm WHERE kind = 1 OR leaving ORDER BY bkey, rk"
                      ).to_arrow_table()
     near = con.sql(f"""
         WITH p AS (SELECT bkey, pos, {dedupe.EVENT_WINDOW} + count(*) OVER (PARTITION BY bkey) AS margin
@@ -487,17 +487,12 @@ def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[in
         rows["bkey"], rows["pos"], rows["sid"], rows["leaving"], rows["event_id"],
         col["bkey"][joining], col["pos"][joining], col["sid"][joining], col["event_id"][joining],
         dedupe.EVENT_WINDOW)
-    changes: dict[int, WindowChange] = {}
-    for k, sid, pos, kind, n in zip(*(points.column(c).to_pylist() for c in ("bkey", "sid", "pos", "kind", "n")),
-                                    strict=True):
-        if k not in changes:
-            changes[k] = WindowChange(n, dedupe.EVENT_WINDOW)
-        if kind:
-            changes[k].inserts.append((pos, sid))
-        else:
-            changes[k].leaving_at.append(pos)
-    for k in blocks:
-        changes.setdefault(k, WindowChange(0, dedupe.EVENT_WINDOW)).freeze()
+    changes: dict[int, tuple[list[int], list[int]]] = {k: ([], []) for k in blocks}
+    for k, pos, kind in zip(*(points.column(c).to_pylist() for c in ("bkey", "pos", "kind")), strict=True):
+        changes[k][0 if kind else 1].append(pos)
+    for inserts, gone in changes.values():
+        inserts.sort()
+        gone.sort()
     return appeared, dropped, changes
 
 
@@ -583,7 +578,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     windowed = [k for k in touched if old_size.get(k, 0) > small and new_size[k] > small]
     appeared: set[tuple[int, int]] = set()
     dropped: set[tuple[int, int]] = set()
-    changes: dict[int, WindowChange] = {}
+    changes: dict[int, tuple[list[int], list[int]]] = {}
     windowed.sort()
     con.execute("CREATE OR REPLACE TEMP TABLE _wpos (bkey UBIGINT, sid BIGINT, pos BIGINT)")
     for lo in range(0, len(windowed), WINDOW_BLOCKS):  # a slice at a time: the stretches around changes are large
@@ -1118,10 +1113,12 @@ def _recorded(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]]) -> di
 
 
 def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], touched: dict[int, int],
-                  one_sided: dict[int, list[int]], changes: dict[int, WindowChange], ev: _Events) -> set[tuple[int, int]]:
+                  one_sided: dict[int, list[int]], changes: dict[int, tuple[list[int], list[int]]], ev: _Events
+                  ) -> set[tuple[int, int]]:
     """Those recorded ``edges`` that some block still pairs: a touched one (``touched``: its new size; new members
     of the blocks windowed on one side only in ``one_sided``, ``changes`` of those windowed on both, whose members'
-    old positions are in the temporary table ``_wpos``) or an untouched one (as recorded)."""
+    old positions are in the temporary table ``_wpos``: see ``_window_changes``) or an untouched one (as
+    recorded)."""
     if not edges:
         return set()
     # In SQL: the blocks each edge's events share, and whether one of them pairs everything (a touched block not
@@ -1148,7 +1145,8 @@ def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], t
     if rest.num_rows == 0:
         return out
     # One row per (edge, windowed block); those of the blocks windowed before and after are decided over arrays:
-    # old positions from ``_wpos``, the distance between them grown by the changes between (``WindowChange.shift``).
+    # old positions from ``_wpos``, the distance between them grown by the events slotted in between (at positions
+    # lo < at <= hi) and shrunk by those leaving between (lo < position < hi).
     lists = rest.column("windowed").combine_chunks()
     edge_of = pc.list_parent_indices(lists).to_numpy()
     bkeys = pc.list_flatten(lists).to_numpy()
@@ -1166,10 +1164,8 @@ def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], t
     lo = np.minimum(pos.column("pa").to_numpy(), pos.column("pb").to_numpy())
     hi = np.maximum(pos.column("pa").to_numpy(), pos.column("pb").to_numpy())
     rank = np.searchsorted(changed, bkeys[i]).astype(np.int64)
-    joins = np.sort(np.array([(r << 32) | at for r, k in enumerate(changed.tolist()) for at, _ in changes[k].inserts],
-                             dtype=np.int64))
-    gone = np.sort(np.array([(r << 32) | g for r, k in enumerate(changed.tolist()) for g in changes[k].leaving_at],
-                            dtype=np.int64))
+    joins = np.array([(r << 32) | at for r, k in enumerate(changed.tolist()) for at in changes[k][0]], dtype=np.int64)
+    gone = np.array([(r << 32) | g for r, k in enumerate(changed.tolist()) for g in changes[k][1]], dtype=np.int64)
     lo_code, hi_code = (rank << 32) | lo, (rank << 32) | hi
     shift = (np.searchsorted(joins, hi_code, side="right") - np.searchsorted(joins, lo_code, side="right")
              - (np.searchsorted(gone, hi_code, side="left") - np.searchsorted(gone, lo_code, side="right")))
