@@ -478,9 +478,8 @@ def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[in
     # The old positions of every member, for ``_still_paired`` (integers only: the block sort is not redone).
     con.execute("INSERT INTO _wpos SELECT bkey, sid, pos FROM _wm WHERE kind = 0")
     con.execute("DROP TABLE _wm")
-    ins = pc.equal(points.column("kind"), 1)
-    col = {c: points.column(c).to_numpy(zero_copy_only=False) for c in ("bkey", "sid", "event_id", "pos")}
-    joining = ins.to_numpy(zero_copy_only=False)
+    col = {c: points.column(c).to_numpy(zero_copy_only=False) for c in ("bkey", "sid", "event_id", "pos", "kind")}
+    joining = col["kind"] == 1
     rows = {c: near.column(c).to_numpy(zero_copy_only=False) for c in near.column_names}
     ev.eid.update(zip(rows["sid"].tolist(), rows["event_id"].tolist(), strict=True))
     appeared, dropped = window_diffs(
