@@ -749,6 +749,9 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     recorded_gained: set[tuple[int, int]] = set()  # new pairs some block had already paired
     n_replayed = 0
     eid = ev.eid
+    gained_from: dict[int, list[tuple[int, int]]] = defaultdict(list)  # by first event: a slice reads only its own
+    for p in gained:
+        gained_from[p[0]].append(p)
     for i, regions in enumerate(slices):
         region_old = recorded_members("region", regions)
         replay = [s for s, *_ in region_old if s not in leaving] + cluster_slice.get(i, [])
@@ -760,7 +763,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         used_before = dict(zip(pairs, t.column("used").to_pylist(), strict=True))
         del t, pairs
         inside = [(p, sc) for p, sc in recorded.items() if p[0] in in_replay and p[1] in in_replay]
-        inside += [(p, sc) for p, sc in gained.items() if p[0] in in_replay and p[1] in in_replay]
+        inside += [(p, gained[p]) for s in replay for p in gained_from.get(s, ()) if p[1] in in_replay]
         recorded_gained |= {p for p in recorded if p in gained}
         sid_of = {eid[s]: s for s in replay}
         accepted: list[tuple[str, str]] = []
@@ -775,6 +778,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
             elif used_before[p] != u:
                 flags[p], was_used[p] = u, used_before[p]
         del recorded, used_before, inside, sid_of, used
+    del gained_from
 
     # The groups joined by new events keep their region; their rows are rebuilt like the replayed groups' rows.
     members_of: dict[str, list[int]] = defaultdict(list)
@@ -924,8 +928,8 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         con.execute("UPDATE edges SET used = true FROM _by y WHERE edges.a = y.a AND edges.b = y.b AND NOT edges.used")
         con.unregister("_by")
     new_edges = sorted(p for p in gained if p not in recorded_gained and p not in recorded_already)
-    st.insert("edges", pa.Table.from_pylist([dict(a=a, b=b, score=gained[(a, b)], used=flags[(a, b)])
-                                             for a, b in new_edges], schema=EDGES_SCHEMA))
+    st.insert("edges", pa.table([[a for a, _ in new_edges], [b for _, b in new_edges], [gained[p] for p in new_edges],
+                                 [flags[p] for p in new_edges]], schema=EDGES_SCHEMA))
     return {**_state_stats(con), "rows_rebuilt": new_rows.num_rows, "events_replayed": n_replayed,
             "events_attached": sum(len(m) for m in attach.values()), "one_group_regions": len(simple),
             "one_group_regions_split_checked": len(split), "one_group_regions_split": n_split,
