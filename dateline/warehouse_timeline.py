@@ -481,7 +481,6 @@ def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[in
     col = {c: points.column(c).to_numpy(zero_copy_only=False) for c in ("bkey", "sid", "event_id", "pos", "kind")}
     joining = col["kind"] == 1
     rows = {c: near.column(c).to_numpy(zero_copy_only=False) for c in near.column_names}
-    ev.eid.update(zip(rows["sid"].tolist(), rows["event_id"].tolist(), strict=True))
     appeared, dropped = window_diffs(
         rows["bkey"], rows["pos"], rows["sid"], rows["leaving"], rows["event_id"],
         col["bkey"][joining], col["pos"][joining], col["sid"][joining], col["event_id"][joining],
