@@ -3,7 +3,9 @@
 Runs :func:`dateline.temporal.tag` over ``../shared/data/tempeval3/{timebank,aquaint}``
 (each document's DCT as reference) and prints TE3's figures per corpus and overall:
 strict and relaxed span precision/recall/F1, value F1 and type F1 (attribute F1 =
-relaxed-match F1 x attribute accuracy over relaxed matches), then tagging speed on
+relaxed-match F1 x attribute accuracy over relaxed matches), the same scores with every
+document tagged as an undated text (``no-DCT``: how well the tagger infers the reference
+date from the text itself), then tagging speed on
 the silver corpus and the worst error classes (missed phrase patterns, false
 positives, wrong values, span mismatches).
 
@@ -104,10 +106,10 @@ def _note(score: Score, kind: str, key: str, example: str, keep: int = 5) -> Non
         ex.append(example)
 
 
-def score_doc(doc: TimeMLDoc, score: Score) -> None:
-    """Tag one document and add its TE3 counts and error notes to ``score``."""
+def score_doc(doc: TimeMLDoc, score: Score, use_dct: bool = True) -> None:
+    """Tag one document (with its DCT, or as an undated text) and add its TE3 counts and error notes to ``score``."""
     t0 = time.perf_counter()
-    mentions = tag(doc.text, doc.dct)
+    mentions = tag(doc.text, doc.dct if use_dct else None)
     score.seconds += time.perf_counter() - t0
     score.docs += 1
     gold = doc.gold
@@ -149,10 +151,10 @@ def score_doc(doc: TimeMLDoc, score: Score) -> None:
                   f"{doc.docid}: gold={g.text!r} sys={m.text!r}")
 
 
-def run_corpus(path: Path) -> Score:
+def run_corpus(path: Path, use_dct: bool = True) -> Score:
     score = Score()
     for p in sorted(path.glob("*.tml")):
-        score_doc(read_timeml(p), score)
+        score_doc(read_timeml(p), score, use_dct)
     return score
 
 
@@ -198,6 +200,13 @@ def main(argv: list[str] | None = None) -> int:
     print("== TempEval-3 TIMEX3 (TE3 scoring) ==")
     for line in lines:
         print(line)
+    # The same documents as undated texts (a scraped page without a date): relative dates must
+    # be resolved against what the text itself says, so value F1 measures that inference.
+    undated = Score()
+    for corpus in ("timebank", "aquaint"):
+        if (args.data / corpus).is_dir():
+            undated.add(run_corpus(args.data / corpus, use_dct=False))
+    print(fmt("no-DCT", undated))
     if not args.no_speed and (args.data / "silver").is_dir():
         n, rate = speed(args.data / "silver")
         print(f"speed     silver articles={n} articles/s={rate:.0f} (single core)")

@@ -210,6 +210,10 @@ NEWS_EDGE: list[Row] = [
     ("I saw him the other day.", D, "the other day", "PAST_REF", "DATE", None),
     ("In March, the firm reported a loss.", D, "March", "2017-03", "DATE", None),
     ("In May, it said sales rose.", D, "May", "2017-05", "DATE", None),
+    # after a preposition of time a capitalised May/March is the month even before "the", "it", "he"
+    ("In May the firm cut 500 jobs.", D, "May", "2017-05", "DATE", None),
+    ("In March it rained every day.", D, "March", "2017-03", "DATE", None),
+    ("Since May they have waited for news.", D, "May", "2017-05", "DATE", None),
     ("Rates rose on 5/12.", D, "5/12", "2017-05-12", "DATE", None),
     ("The deadline is 4pm EST.", D, "4pm EST", "2017-08-08T16:00", "TIME", None),
     ("The vote will be held Friday at 10 a.m.", D, "10 a.m.", "2017-08-11T10:00", "TIME", None),
@@ -388,9 +392,44 @@ POSTS: list[Row] = [
     ("lets get drinks Thurs?", D, "Thurs", "2017-08-10", "DATE", None),
 ]
 
+# Undated texts (no DCT: a scraped page, a book chapter). A narrative of several years and no "today"/"Friday"
+# moves its "now" with the dates it tells, as a dated history text does; otherwise the reference is the latest
+# date the text names, a later year beating an earlier month.
+NAPOLEON = ("The battle was fought on 2 December 1805. Napoleon had marched from the coast in late August. "
+            "The following spring, Prussia mobilised. On 14 October 1806 the Prussians were crushed at Jena. "
+            "Peace came the next summer, signed in July 1807. By 1814 the allies had reached Paris, and on "
+            "April 6 Napoleon abdicated.")
+WW2 = ("The war began in September 1939. The Soviet Union attacked Finland that November. In the spring of 1940 "
+       "Germany overran Norway; France fell in June. The Blitz lasted until May 1941. On 22 June Germany invaded "
+       "the USSR. On December 7, Japan attacked Pearl Harbor, and the next day the United States declared war. "
+       "Japan surrendered in August 1945.")
+UNDATED: list[Row] = [
+    (NAPOLEON, None, "late August", "1805-08", "DATE", "END"),
+    (NAPOLEON, None, "The following spring", "1806-SP", "DATE", None),
+    (NAPOLEON, None, "the next summer", "1807-SU", "DATE", None),
+    (NAPOLEON, None, "April 6", "1814-04-06", "DATE", None),
+    (WW2, None, "November", "1939-11", "DATE", None),
+    (WW2, None, "June", "1940-06", "DATE", None),
+    (WW2, None, "22 June", "1941-06-22", "DATE", None),
+    (WW2, None, "December 7", "1941-12-07", "DATE", None),
+    (WW2, None, "the next day", "1941-12-08", "DATE", None),
+    # the same texts with a document date decades later read the same
+    (WW2, date(2010, 1, 5), "December 7", "1941-12-07", "DATE", None),
+    (NAPOLEON, date(2010, 1, 5), "April 6", "1814-04-06", "DATE", None),
+    # undated news: a later year named beats an earlier month as the lower bound of the document date
+    ("Relations broke off in March 2016. A new leader was elected in 2017. Iran signalled a renewal in May.",
+     None, "May", "2017-05", "DATE", None),
+    ("Sales fell in March 2016, the firm said in 2015, and in May the firm cut jobs.", None, "May", "2016-05", "DATE",
+     None),
+    # an undated news text that speaks of its own days ("on Monday") is not a history: months stay in the
+    # year of its latest date
+    ("Officials met on Monday. The group split in 2012, made up in 2015 and in 2017 elected a leader. "
+     "Talks resumed in May.", None, "May", "2017-05", "DATE", None),
+]
+
 ALL = [pytest.param(*r, id=f"{name}:{r[0][:40]}") for name, rows in
        [("social", SOCIAL), ("narrative", NARRATIVE), ("news", NEWS_EDGE), ("history-in-news", HISTORY_IN_NEWS),
-        ("narrative-chains", NARRATIVE_CHAINS), ("posts", POSTS)] for r in rows]
+        ("narrative-chains", NARRATIVE_CHAINS), ("posts", POSTS), ("undated", UNDATED)] for r in rows]
 
 
 def _find(mentions: list[Mention], span: str) -> Mention:
@@ -467,6 +506,9 @@ NEGATIVES = [
     "we march at dawn",
     "i fall asleep so fast",
     "may i ask u something",
+    "May God bless you all.",
+    "May the best team win.",
+    "He went in. May he rest in peace.",
     "we march in may be it rain or shine",
     "he may go in, may he not?",
     "Wed in a small chapel, they honeymooned in Rome.",

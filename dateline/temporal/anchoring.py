@@ -156,7 +156,12 @@ _UNTIL = frozenset(("until", "till"))
 
 
 def infer_ref(resolved: list[Resolved]) -> Ref | None:
-    """Reference date of an undated text: its latest absolute day/month date, else its latest absolute year."""
+    """Reference date of an undated text: its latest absolute day/month date, unless an absolute year
+    later than that date's year is named ("in March 2016 ... in 2017": 2017), then that year.
+
+    A text is written no earlier than the latest date it names, and a year is a coarser
+    but later lower bound than an earlier month.
+    """
     best_fine: date | None = None
     fine_gran = "day"
     best_year: date | None = None
@@ -174,7 +179,7 @@ def infer_ref(resolved: list[Resolved]) -> Ref | None:
         elif gran == "year":
             if best_year is None or iv[0] > best_year:
                 best_year = iv[0]
-    if best_fine is not None:
+    if best_fine is not None and (best_year is None or best_year.year <= best_fine.year):
         return Ref(best_fine, fine_gran, "inferred")
     if best_year is not None:
         return Ref(best_year, "year", "inferred")

@@ -309,8 +309,11 @@ def _ok(text: str, c: Candidate) -> bool:
         before = before_raw.group(1) if before_raw else ""
         after = _word_after(text, c.end)
         if word.lower() in {"may", "march"}:
-            if after.lower() in _words("month_bad_after") and text[c.end : c.end + 1].isspace():
-                return False  # "may it be", not "In May, it rose"
+            prep = _PLAIN_WORD_BEFORE.search(text, max(0, c.start - 20), c.start)
+            after_time_prep = prep is not None and prep.group(1).lower() in _words("month_lc_before")
+            if (after.lower() in _words("month_bad_after") and text[c.end : c.end + 1].isspace()
+                    and not (after_time_prep and after.lower() not in ("be", "have", "not"))):
+                return False  # "May it be", "May God", not "In May, it rose" or "In May the firm cut jobs"
             if "mod" in g:
                 return True
             if (word == "March" and before.lower() == "the" and after[:1].islower()

@@ -176,8 +176,14 @@ _HISTORY_YEARS = 5  # a narrative this far from the document date is history, no
 
 
 def _far(a: Anchor | None, ref: Ref | None) -> bool:
-    """Whether anchor ``a`` lies years away from the reference date (history, not the news of the day)."""
-    return a is not None and ref is not None and abs(a.start.year - ref.day.year) > _HISTORY_YEARS
+    """Whether anchor ``a`` lies years away from the reference date (history, not the news of the day).
+
+    In an undated text (an inferred reference) every date told counts: the text's own
+    dates are its only "now".
+    """
+    if a is None or ref is None:
+        return False
+    return ref.source == "inferred" or abs(a.start.year - ref.day.year) > _HISTORY_YEARS
 
 
 def _is_history(frames: list[Frame], ref: Ref | None) -> bool:
@@ -186,24 +192,32 @@ def _is_history(frames: list[Frame], ref: Ref | None) -> bool:
 
     Such texts (an encyclopedia article, a biography) move their own "now" along
     their narrative, so month names and "the next year" count from the last date told.
+    An undated text is history when it tells dates of several years and none of "today",
+    "on Friday", "last week" (those speak of a document date it does not give).
     """
     if ref is None:
         return False
-    far = near = 0
+    far = near = deictic = 0
+    years: set[int] = set()
     for f in frames:
         if f.kind == "calendar" and (f.decade is not None or f.century is not None):
             far += 1
         elif f.kind == "calendar" and f.year is not None:
+            years.add(f.year)
             if abs(f.year - ref.day.year) > _HISTORY_YEARS:
                 far += 1
             else:
                 near += 1
         elif f.kind == "deictic" or (f.kind == "calendar" and f.weekday):
             near += 1
+            deictic += 1
+    if ref.source == "inferred":
+        return deictic == 0 and len(years) >= _HISTORY_MIN_YEARS_UNDATED
     return far >= _HISTORY_MIN_DATES and far > 3 * near
 
 
 _HISTORY_MIN_DATES = 2
+_HISTORY_MIN_YEARS_UNDATED = 3
 _NARRATIVE_RELS = (None, "following", "previous", "next")
 
 
