@@ -413,14 +413,27 @@ UNDATED: list[Row] = [
     (WW2, None, "22 June", "1941-06-22", "DATE", None),
     (WW2, None, "December 7", "1941-12-07", "DATE", None),
     (WW2, None, "the next day", "1941-12-08", "DATE", None),
+    ("By 1814 the allies had reached Paris, and on April 6 Napoleon abdicated. In 1850 his nephew ruled.", None,
+     "April 6", "1814-04-06", "DATE", None),
+    # a month or season of the narrative's year: the year counts from the date last told
+    ("By 1814 the allies had reached Paris. He returned in March of the following year.", None,
+     "March of the following year", "1815-03", "DATE", None),
+    ("In 1850 he moved to Rome. The treaty was signed in the spring of that year.", None,
+     "the spring of that year", "1850-SP", "DATE", None),
+    ("He was elected in November 1932 and took office in March of the next year.", date(2010, 1, 5),
+     "March of the next year", "1933-03", "DATE", None),
+    ("He returned in March of the following year.", D, "March of the following year", "2018-03", "DATE", None),
+    # "this year" / "last week" speak of the text's own date: no history, months stay in the latest year
+    ("The firm was founded in 1990 and listed in 2004. This year it moved, and in May it hired 50 people.", None,
+     "May", "2004-05", "DATE", None),
     # the same texts with a document date decades later read the same
     (WW2, date(2010, 1, 5), "December 7", "1941-12-07", "DATE", None),
     (NAPOLEON, date(2010, 1, 5), "April 6", "1814-04-06", "DATE", None),
     # undated news: a later year named beats an earlier month as the lower bound of the document date
     ("Relations broke off in March 2016. A new leader was elected in 2017. Iran signalled a renewal in May.",
      None, "May", "2017-05", "DATE", None),
-    ("Sales fell in March 2016, the firm said in 2015, and in May the firm cut jobs.", None, "May", "2016-05", "DATE",
-     None),
+    ("Sales fell in March 2016, the firm said last week; it had grown in 2015, and in May the firm cut jobs.", None,
+     "May", "2016-05", "DATE", None),
     # an undated news text that speaks of its own days ("on Monday") is not a history: months stay in the
     # year of its latest date
     ("Officials met on Monday. The group split in 2012, made up in 2015 and in 2017 elected a leader. "

@@ -295,8 +295,11 @@ def _anaphoric(c: Candidate) -> Frame:
     season = lookup("SEASON", u)
     unit = "D" if pod else ("SEASON" if season else _UNIT_WORDS.get(u, "D"))
     n = _REL_SIGN.get(rel, 0)
+    month = int(lookup("MONTH", g["month"]) or 0) or None if "month" in g else None
+    if "season" in g:  # "the spring of that year": the season of the narrative's year
+        season = lookup("SEASON", g["season"])
     return Frame(type="TIME" if pod else "DATE", kind="anaphoric", unit=unit, n=n, rel=rel, pod=pod,
-                 season=season, mod=_mod(g), anchor="narrative")
+                 month=month, season=season, mod=_mod(g), anchor="narrative")
 
 
 def _duration(c: Candidate) -> Frame:

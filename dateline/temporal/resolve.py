@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from dateline.temporal.normalize import Frame
@@ -477,6 +477,11 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
             base, base_gran, src = ref.day, ref.gran, ref.source
         else:
             return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
+        if unit == "Y" and (f.month or f.season):  # "March of the following year", "the spring of that year"
+            if _GRAN_RANK.get(base_gran, 9) > _GRAN_RANK["year"]:
+                return Resolved(f.type, unresolved_value(replace(f, kind="calendar")), "unresolved", f.mod)
+            y = shift(base, "Y", int(f.n or 0)).year
+            return Resolved(f.type, f"{y:04d}-{f.month:02d}" if f.month else f"{y:04d}-{f.season}", src, f.mod)
         gran = _UNIT_GRAN.get(unit, "day")
         if _GRAN_RANK.get(base_gran, 9) > _GRAN_RANK.get(gran, 9) and not (
             gran == "season" and base_gran in ("season", "year")

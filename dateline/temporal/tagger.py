@@ -192,8 +192,8 @@ def _is_history(frames: list[Frame], ref: Ref | None) -> bool:
 
     Such texts (an encyclopedia article, a biography) move their own "now" along
     their narrative, so month names and "the next year" count from the last date told.
-    An undated text is history when it tells dates of several years and none of "today",
-    "on Friday", "last week" (those speak of a document date it does not give).
+    An undated text is history when it tells dates of two or more years and none of "today",
+    "on Friday", "last week", "this year" (those speak of a document date it does not give).
     """
     if ref is None:
         return False
@@ -211,13 +211,15 @@ def _is_history(frames: list[Frame], ref: Ref | None) -> bool:
         elif f.kind == "deictic" or (f.kind == "calendar" and f.weekday):
             near += 1
             deictic += 1
+        elif f.kind == "relative":  # "last week", "this year": the text speaks of its own date
+            deictic += 1
     if ref.source == "inferred":
         return deictic == 0 and len(years) >= _HISTORY_MIN_YEARS_UNDATED
     return far >= _HISTORY_MIN_DATES and far > 3 * near
 
 
 _HISTORY_MIN_DATES = 2
-_HISTORY_MIN_YEARS_UNDATED = 3
+_HISTORY_MIN_YEARS_UNDATED = 2
 _NARRATIVE_RELS = (None, "following", "previous", "next")
 
 
