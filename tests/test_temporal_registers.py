@@ -108,6 +108,9 @@ SOCIAL: list[Row] = [
 ]
 
 NARRATIVE: list[Row] = [
+    # a winter across two years is the winter of the first
+    ("In the winter of 1942-43 the army was encircled.", D, "the winter of 1942-43", "1942-WI", "DATE", None),
+    ("the winter of 1942\u20131943 was the coldest", D, "the winter of 1942\u20131943", "1942-WI", "DATE", None),
     ("In 1944, the army landed in Normandy.", None, "1944", "1944", "DATE", None),
     ("By the spring of 1945, the war was over.", None, "the spring of 1945", "1945-SP", "DATE", None),
     ("He moved to Paris in 1850. The following year he returned.", D, "The following year", "1851", "DATE", None),
@@ -337,6 +340,17 @@ NARRATIVE_CHAINS: list[Row] = [
 ]
 
 POSTS: list[Row] = [
+    # a date opening the text is tagged like any other ("2013 was good", not read as a price)
+    ("2013 is gonna be our year", D, "2013", "2013", "DATE", None),
+    ("1999: the year in review", D, "1999", "1999", "DATE", None),
+    # a number glued to its unit ("2hrs", "5mins", "3yrs")
+    ("posted 2hrs ago", D, "2hrs ago", "2017-08-08", "DATE", None),
+    ("left 3yrs ago", D, "3yrs ago", "2014", "DATE", None),
+    ("brb in 10min", D, "10min", "PT10M", "DURATION", None),
+    ("waited 2days for this", D, "2days", "P2D", "DURATION", None),
+    # "it's March already": a capitalised May/March after "it's"
+    ("its March already??", D, "March", "2017-03", "DATE", None),
+    ("omg it\u2019s May!!", D, "May", "2017-05", "DATE", None),
     ("lol 2day was long", D, "2day", "2017-08-08", "DATE", None),
     ("see u at 11pm", D, "11pm", "2017-08-08T23:00", "TIME", None),
     ("SEE U AT 11PM", D, "11PM", "2017-08-08T23:00", "TIME", None),
@@ -519,6 +533,10 @@ NEGATIVES = [
     "we march at dawn",
     "i fall asleep so fast",
     "may i ask u something",
+    "It's March Madness time!",
+    "it may rain, its may be",
+    "$2013 was the price",
+    "a 4x4 truck took 2nd place",
     "May God bless you all.",
     "May the best team win.",
     "He went in. May he rest in peace.",
@@ -560,6 +578,22 @@ NOT_TAGGED = [
 @pytest.mark.parametrize("text, span", NOT_TAGGED)
 def test_genre_spans_not_tagged(text: str, span: str) -> None:
     assert span not in [m.text for m in tag(text, D)]
+
+
+# Names of wars and campaigns that count years or days are not durations: nothing may overlap the name.
+NAMED_PERIODS = [
+    ("The Hundred Years' War (1337\u20131453) was long.", "Hundred Years' War"),
+    ("the Thirty Years\u2019 War began in 1618", "Thirty Years\u2019 War"),
+    ("the Six-Day War of 1967", "Six-Day War"),
+    ("the Seven Years War", "Seven Years War"),
+]
+
+
+@pytest.mark.parametrize("text, name", NAMED_PERIODS)
+def test_named_periods_are_not_durations(text: str, name: str) -> None:
+    a = text.index(name)
+    b = a + len(name)
+    assert not [m.text for m in tag(text, D) if m.start < b and a < m.end]
 
 
 # --- property: random casing and punctuation around known expressions ----------------------------

@@ -280,7 +280,7 @@ def _ok(text: str, c: Candidate) -> bool:
     if f == "year":
         before = _word_before(text, c.start)
         prev_char = text[c.start - 1 : c.start] if c.start else ""
-        if prev_char in "$\u20ac\u00a3":
+        if prev_char and prev_char in "$\u20ac\u00a3":
             return False
         if before in _words("year_bad_before"):
             return False
@@ -394,6 +394,8 @@ def _ok(text: str, c: Candidate) -> bool:
             return False  # a title: "60 Minutes", "28 Days Later"
         if text[c.end : c.end + 1] == "-" and text[c.end + 1 : c.end + 2].isalpha():
             return False  # "a year-earlier loss", "two year-old"
+        if _NAMED_WAR.match(text, c.end) and unit[:1].isupper():
+            return False  # a name: "the Hundred Years' War", "the Six-Day War"
         after = _word_after(text, c.end).lower()
         if after == "old" or text[c.end : c.end + 4] == "-old":
             return False  # ages: "52 years old"
@@ -407,6 +409,7 @@ def _ok(text: str, c: Candidate) -> bool:
     return True
 
 
+_NAMED_WAR = re.compile(r"['\u2019]?\s+(?:War|Wars|Campaign|Offensive|Crusade)\b")
 _OPEN_QUOTE = ('"', "`", "\u201c")
 _POSSESSIVE_BEFORE = re.compile(r"(?:\w['\u2019]s|s['\u2019]) ?(?:``|[\"\u201c])$")
 _TITLE_GOES_ON = re.compile(r"[,.!?]?(?:[\"'\u201d]| [A-Z])")
