@@ -234,10 +234,12 @@ def _ok(text: str, c: Candidate) -> bool:
         if after in _words("units_after") or after in _words("md_bad_after"):
             return False
         return _weekday_in_context(text, c)
+    if f == "year_month_iso":  # "2021-06"; not the season "2010-11" or "1999-00"
+        return int(g["month"]) != (int(g["year"]) + 1) % 100
     if f == "numeric_md":  # "on 5/12", "sat 12/5", "5/12 @ 8": not a fraction, score or ratio
         a, b = int(g["na"]), int(g["nb"])
-        if not (1 <= a <= 31 and 1 <= b <= 31) or (a > 12 and b > 12):
-            return False
+        if not (1 <= a <= 31 and 1 <= b <= 31) or (a > 12 and b > 12) or (a, b) == (24, 7):
+            return False  # "24/7" is always
         before = _word_before(text, c.start)
         if before in _words("numeric_ok_before") or before.rstrip(".") in _WEEKDAY_CTX:
             return True

@@ -227,9 +227,11 @@ def _time(c: Candidate) -> Frame:
             h = 0
         kw["hour"] = h
         kw["minute"] = int(g.get("minute") or 0)
+    if "year" in g:  # ISO date-times
+        kw["year"] = int(g["year"])
     month = g.get("month") or g.get("month2")
     if month:
-        kw["month"] = int(lookup("MONTH", month) or 0) or None
+        kw["month"] = int(month) if month.isdigit() else int(lookup("MONTH", month) or 0) or None
         day = g.get("day") or g.get("day2")
         kw["day"] = _ordinal(day) if day else None
     if "weekday" in g:
@@ -380,7 +382,7 @@ def _set(c: Candidate) -> Frame:
         return Frame(type="SET", kind="value", value=f"XXXX-XX-XXT{lookup('POD', g['pod'])}", quant=quant,
                      freq=freq)
     unit = lookup("UNIT", g["unit"]) or "D"
-    n = parse_number(g["num"]) if "num" in g else 1
+    n = parse_number(g["num"]) if "num" in g else float(c.rule.params.get("n", 1))  # "every other week": 2
     n = n or 1
     if unit == "FN":
         unit, n = "W", n * 2
