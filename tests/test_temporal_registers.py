@@ -343,6 +343,10 @@ POSTS: list[Row] = [
     # a date opening the text is tagged like any other ("2013 was good", not read as a price)
     ("2013 is gonna be our year", D, "2013", "2013", "DATE", None),
     ("1999: the year in review", D, "1999", "1999", "DATE", None),
+    ("we had fun this past weekend", D, "this past weekend", "2017-W31-WE", "DATE", None),
+    ("big game this coming week", D, "this coming week", "2017-W33", "DATE", None),
+    ("drinks this eve?", D, "this eve", "2017-08-08TEV", "TIME", None),
+    ("movie tomorrow eve", D, "tomorrow eve", "2017-08-09TEV", "TIME", None),
     # a number glued to its unit ("2hrs", "5mins", "3yrs")
     ("posted 2hrs ago", D, "2hrs ago", "2017-08-08", "DATE", None),
     ("left 3yrs ago", D, "3yrs ago", "2014", "DATE", None),
@@ -537,6 +541,7 @@ NEGATIVES = [
     "it may rain, its may be",
     "$2013 was the price",
     "a 4x4 truck took 2nd place",
+    "on the eve of the vote",
     "May God bless you all.",
     "May the best team win.",
     "He went in. May he rest in peace.",
