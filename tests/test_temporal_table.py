@@ -485,7 +485,7 @@ DURATIONS_SETS_MODS: list[tuple[str, str, str, str, str | None, str | None, str 
     ("It began at the beginning of 2015.", "the beginning of 2015", "DATE", "2015", "START", None, None),
     ("It was popular in the late 1990s.", "the late 1990s", "DATE", "199", "END", None, None),
     ("It was built in mid-1996.", "mid-1996", "DATE", "1996", "MID", None, None),
-    ("Trading halted in the middle of October.", "the middle of October", "DATE", "2017-10", "MID", None, None),
+    ("Trading halted in the middle of October.", "the middle of October", "DATE", "2016-10", "MID", None, None),  # past: last October
 ]
 
 
@@ -612,3 +612,37 @@ def test_other_locales(text: str, span: str, value: str, gran: str) -> None:
     m = _find(tag(text, None), span)
     assert (m.value, m.granularity, m.anchor_source) == (value, gran, "absolute")
     assert m.start_date is not None
+
+
+# A tense that governs a yearless month beyond doubt (same clause, a few words away) picks its side of the
+# document date even when the other side is nearer: "will open in January" said in March is next January.
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+_PAST_MONTH = ["Sales fell sharply in {}.", "The law was passed in {}.", "He resigned in {}, the paper reported."]
+_FUTURE_MONTH = ["The plant will open in {}.", "Elections are scheduled for {}.",
+                 "The firm expects to close the deal in {}."]
+
+
+@pytest.mark.parametrize("dct_month", range(1, 13))
+@pytest.mark.parametrize("template, side", [(t, "past") for t in _PAST_MONTH] + [(t, "future") for t in _FUTURE_MONTH])
+def test_firm_tense_picks_its_side(template: str, side: str, dct_month: int) -> None:
+    dct = date(2019, dct_month, 15)
+    for k, name in enumerate(_MONTHS, 1):
+        text = template.format(name)
+        m = _find(tag(text, dct), name)
+        y, mo = int(m.value[:4]), int(m.value[5:7])
+        assert mo == k
+        if side == "past":
+            assert (dct.year - 1, dct.month) < (y, mo) <= (dct.year, dct.month), (text, dct, m.value)
+        else:
+            assert (dct.year, dct.month) <= (y, mo) < (dct.year + 1, dct.month), (text, dct, m.value)
+
+
+@pytest.mark.parametrize("text, dct, value", [
+    # the cue is far or across a comma: the nearer month wins, as news mostly means
+    ("They announced an agreement to acquire the Peoria, Ill., bank holding company in January.",
+     date(1989, 10, 30), "1990-01"),
+    ("The dividend would be paid on a still unspecified date in January.", date(1989, 10, 26), "1990-01"),
+])
+def test_loose_tense_keeps_the_nearest_month(text: str, dct: date, value: str) -> None:
+    assert _find(tag(text, dct), "January").value == value

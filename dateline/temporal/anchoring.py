@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 from dateline.temporal.lexicon import norm_key, read_tsv
 from dateline.temporal.resolve import Ref, Resolved
 from dateline.temporal.timex import granularity_of, interval_of
 
-__all__ = ["tense_at", "infer_ref"]
+__all__ = ["Cue", "tense_at", "tense_and_cue", "is_firm", "infer_ref", "sentence_bounds"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
 
@@ -92,6 +93,41 @@ _FUTURE_WEIGHT = 0.5  # a future cue at distance d competes like a past cue at d
 def tense_at(text: str, start: int, end: int) -> str | None:
     """``"past"``, ``"future"``, ``"present"`` or None: the nearest tense cue to ``text[start:end]`` in its sentence.
 
+    See :func:`tense_and_cue`, which also gives the cue's span.
+    """
+    return tense_and_cue(text, start, end)[0]
+
+
+class Cue(NamedTuple):
+    """The word that decided a tense: its span, and whether it was only guessed from an -ed ending."""
+
+    start: int
+    end: int
+    guessed: bool
+
+
+_FIRM_GAP = re.compile(r"[^\W\d_]+(?:['\u2019][a-z]+)?")
+_FIRM_MAX_WORDS = 5
+_FIRM_MAX_WORDS_GUESSED = 1  # "resigned in February"; not "an unspecified date in January"
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\"\u201c\u201d]|``|''")
+
+
+def is_firm(text: str, cue: Cue | None, start: int, end: int) -> bool:
+    """Whether the tense cue ``cue`` governs ``text[start:end]`` beyond doubt: in the same clause (no comma,
+    colon, dash or quote between) with at most five words between ("will open in January", "fell sharply in
+    March", "expects to close the deal in May"); a verb known only by its -ed ending must stand right before
+    ("resigned in February"). Not "announced an agreement to acquire the bank, Ill., in January".
+    """
+    if cue is None:
+        return False
+    gap = text[cue.end : start] if cue.end <= start else text[end : cue.start]
+    limit = _FIRM_MAX_WORDS_GUESSED if cue.guessed else _FIRM_MAX_WORDS
+    return not _CLAUSE_BREAK.search(gap) and len(_FIRM_GAP.findall(gap)) <= limit
+
+
+def tense_and_cue(text: str, start: int, end: int) -> tuple[str | None, Cue | None]:
+    """The tense of :func:`tense_at` and the span of the cue word that decided it (None without one).
+
     Two-word cues win over one-word ones; a two-word cue marked ``none`` ("next to")
     silences both words; a cue marked ``future@`` counts only right before the mention
     ("effective Feb. 1"). A future cue right after a past-perfect "had" ("had been
@@ -106,6 +142,7 @@ def tense_at(text: str, start: int, end: int) -> str | None:
         quotes = []
     cues = _cues()
     best: tuple[float, str] | None = None
+    best_cue: Cue | None = None
     words = [(m.group().lower().replace("\u2019", "'"), m) for m in _WORD.finditer(text, lo, hi)
              if not any(a <= m.start() < b for a, b in quotes)]
     prev = ""
@@ -126,6 +163,7 @@ def tense_at(text: str, start: int, end: int) -> str | None:
         prev = w
         if t is None and "'" in w:
             t = cues.get(w[w.index("'") :])
+        guessed = t is None
         if t is None and len(w) > 4 and w.endswith("ed") and w not in _ed_exceptions():
             t = "past"
         if t is not None and t.endswith("@"):  # a cue only right before the mention: "effective Feb. 1"
@@ -146,10 +184,11 @@ def tense_at(text: str, start: int, end: int) -> str | None:
         if best is None or dist < best[0]:
             best = (dist, t)
             best_word = w
+            best_cue = Cue(m.start(), m.end(), guessed)
     if best is not None and best_word in _UNTIL and after >= 0 and any(
             w in ("had", "hadn't") for w, _ in words[after : after + 4]):
-        return "past"  # "Until Thursday, they had not called him a suspect": a limit in the past
-    return best[1] if best else None
+        return "past", None  # "Until Thursday, they had not called him a suspect": a limit in the past
+    return (best[1], best_cue) if best else (None, None)
 
 
 _UNTIL = frozenset(("until", "till"))

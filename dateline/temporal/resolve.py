@@ -253,7 +253,10 @@ def _need(ref: Ref | None, gran: str) -> bool:
     return order[ref.gran] <= order[gran]
 
 
-def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
+_FIRM_PENALTY = 400  # days: more than a year, so a firm tense always picks its side
+
+
+def _calendar(f: Frame, ref: Ref | None, tense: str | None, firm: bool = False) -> tuple[str, str]:
     if f.bc:  # TIMEX3 years before Christ: "BC0753"; the 5th century BC (500-401 BC): "BC04"
         if f.century is not None:
             return f"BC{f.century:02d}", "absolute"
@@ -294,7 +297,7 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
             elif f.month == r.month:
                 year = r.year
             else:
-                year = _nearest_year(lambda y: date(y, f.month, 15), r, tense, 200)
+                year = _nearest_year(lambda y: date(y, f.month, 15), r, tense, _FIRM_PENALTY if firm else 200)
         elif f.month:
             day_ok = f.day is not None and ref.gran == "day"
             key = (f.month, f.day or 0) if day_ok else (f.month,)
@@ -380,8 +383,12 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None) -> tuple[str, str]:
     return unresolved_value(f), "unresolved"
 
 
-def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = None) -> Resolved:
-    """Resolve frame ``f`` into a TIMEX3 value (see module docstring for ``ref`` and ``last``)."""
+def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = None, firm: bool = False) -> Resolved:
+    """Resolve frame ``f`` into a TIMEX3 value (see module docstring for ``ref`` and ``last``).
+
+    ``tense`` points a yearless date before or after the reference; by default a date much nearer on the
+    other side still wins (tense cues are noisy), unless ``firm`` (the cue governs the date beyond doubt).
+    """
     if f.kind == "value":
         src = "absolute"
         if f.value and f.value.endswith("_REF"):
@@ -390,7 +397,7 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
     if f.kind == "calendar":
         if f.weekday and f.rel in ("previous", "following") and last is not None and last.gran in ("day", "time"):
             ref = Ref(last.start, "day", last.source)  # "the previous Friday": before the day last mentioned
-        v, src = _calendar(f, ref, tense)
+        v, src = _calendar(f, ref, tense, firm)
         if f.gran == "week" and "X" not in v and len(v) == 10:
             v = value_at(date.fromisoformat(v), "week")
         return Resolved(f.type, v, src, f.mod)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from dateline.temporal.absolute import foreign_dates, looks_english
-from dateline.temporal.anchoring import infer_ref, sentence_bounds, tense_at
+from dateline.temporal.anchoring import infer_ref, is_firm, sentence_bounds, tense_and_cue, tense_at
 from dateline.temporal.extract import extract
 from dateline.temporal.mention import Mention
 from dateline.temporal.normalize import Frame, normalize
@@ -82,7 +82,7 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
 
     out: list[Mention] = []
     for c, f in zip(cands, frames, strict=True):
-        tense = tense_at(text, c.start, c.end) if _needs_tense(f) else None
+        tense, cue = tense_and_cue(text, c.start, c.end) if _needs_tense(f) else (None, None)
         anchor = last
         narrated = f.kind == "relative" and _narrated(text, c, f, last, ref, history)
         if narrated:
@@ -100,7 +100,7 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
                 and (f.rel not in _LATEST or reported is None or last_quarter.start <= reported)):
             anchor = last_quarter  # "the quarter" after other dates: still the quarter under discussion
         try:
-            r: Resolved = resolve(f, f_ref or ref, anchor, tense)
+            r: Resolved = resolve(f, f_ref or ref, anchor, tense, is_firm(text, cue, c.start, c.end))
         except (ValueError, OverflowError):  # out of the calendar's range ("4000 years ago")
             r = Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
         if (f.rel == "year_ago" or (f.gran == "report" and f.year is not None)) and r.value[:4].isdigit() and (
