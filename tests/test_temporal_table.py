@@ -6,7 +6,7 @@ Each row: (text, dct, mention text, value, granularity, interval) where interval
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -643,6 +643,45 @@ def test_firm_tense_picks_its_side(template: str, side: str, dct_month: int) -> 
     ("They announced an agreement to acquire the Peoria, Ill., bank holding company in January.",
      date(1989, 10, 30), "1990-01"),
     ("The dividend would be paid on a still unspecified date in January.", date(1989, 10, 26), "1990-01"),
+    # a deadline: the past verb sets it, the date is still ahead
+    ("The offer was extended to January 20.", date(1989, 11, 2), "1990-01-20"),
+    ("The board set a deadline of January 20.", date(1989, 11, 2), "1990-01-20"),
 ])
 def test_loose_tense_keeps_the_nearest_month(text: str, dct: date, value: str) -> None:
-    assert _find(tag(text, dct), "January").value == value
+    m = next(m for m in tag(text, dct) if m.text.startswith("January"))
+    assert m.value == value
+
+
+_SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "winter": 12}
+
+
+@pytest.mark.parametrize("dct_month", range(1, 13))
+@pytest.mark.parametrize("template, side", [("Sales fell sharply in the {}.", "past"),
+                                            ("The plant will open in the {}.", "future")])
+def test_firm_tense_places_seasons(template: str, side: str, dct_month: int) -> None:
+    dct = date(2019, dct_month, 15)
+    for season, first in _SEASON_START.items():
+        m = _find(tag(template.format(season), dct), f"the {season}")
+        start = date(int(m.value[:4]), first, 1)
+        if side == "past":  # begun by the document date, within the last year and a season
+            assert dct - timedelta(days=460) < start <= dct, (season, dct, m.value)
+        else:  # not over yet, and within the coming year
+            assert start + timedelta(days=88) >= dct and start < dct + timedelta(days=370), (season, dct, m.value)
+
+
+@pytest.mark.parametrize("dct_month", range(1, 13))
+@pytest.mark.parametrize("template, side", [("He resigned on {}.", "past"), ("The vote is scheduled for {}.", "future"),
+                                            ("The plant will open on {}.", "future")])
+def test_firm_tense_places_days(template: str, side: str, dct_month: int) -> None:
+    """Days further than a month from the document date follow a firm tense; nearer ones stay nearest
+    (a paper dated the 24th may say "on Saturday, April 25" of its next day's edition)."""
+    dct = date(2019, dct_month, 15)
+    for month, day in [(1, 5), (3, 20), (6, 1), (9, 9), (12, 24)]:
+        name = f"{date(2000, month, day):%B} {day}"
+        v = date.fromisoformat(_find(tag(template.format(name), dct), name).value)
+        if abs((v - dct).days) <= 30:
+            continue
+        if side == "past":
+            assert dct - timedelta(days=366) < v <= dct, (name, dct, v)
+        else:
+            assert dct <= v < dct + timedelta(days=366), (name, dct, v)

@@ -29,6 +29,15 @@ def _ed_exceptions() -> frozenset[str]:
 
 
 @cache
+def _deadline_words() -> frozenset[str]:
+    """Words that make the date after them a deadline (``context_words.tsv``, list ``deadline_before``)."""
+    return frozenset(r[1] for r in read_tsv("context_words.tsv") if r[0] == "deadline_before")
+
+
+_DEADLINE_REACH = 3  # words before a date that may mark it as a deadline ("due on", "a deadline of")
+
+
+@cache
 def _cues() -> dict[str, str]:
     return {norm_key(r[0]): r[1] for r in read_tsv("tense_cues.tsv")}
 
@@ -116,10 +125,14 @@ def is_firm(text: str, cue: Cue | None, start: int, end: int) -> bool:
     """Whether the tense cue ``cue`` governs ``text[start:end]`` beyond doubt: in the same clause (no comma,
     colon, dash or quote between) with at most five words between ("will open in January", "fell sharply in
     March", "expects to close the deal in May"); a verb known only by its -ed ending must stand right before
-    ("resigned in February"). Not "announced an agreement to acquire the bank, Ill., in January".
+    ("resigned in February"). Not "announced an agreement to acquire the bank, Ill., in January", nor a
+    deadline ("extended to Nov. 20", "completed by Dec. 15").
     """
     if cue is None:
         return False
+    near = _WORD.findall(text, max(0, start - 40), start)[-_DEADLINE_REACH:]
+    if any(w.lower() in _deadline_words() for w in near):
+        return False  # "extended to Nov. 20", "a deadline of Jan. 14": a deadline, wherever the verb points
     gap = text[cue.end : start] if cue.end <= start else text[end : cue.start]
     limit = _FIRM_MAX_WORDS_GUESSED if cue.guessed else _FIRM_MAX_WORDS
     return not _CLAUSE_BREAK.search(gap) and len(_FIRM_GAP.findall(gap)) <= limit

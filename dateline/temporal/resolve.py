@@ -254,6 +254,7 @@ def _need(ref: Ref | None, gran: str) -> bool:
 
 
 _FIRM_PENALTY = 400  # days: more than a year, so a firm tense always picks its side
+_FIRM_MIN_DAYS = 30
 
 
 def _calendar(f: Frame, ref: Ref | None, tense: str | None, firm: bool = False) -> tuple[str, str]:
@@ -293,7 +294,14 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None, firm: bool = False) 
             year = r.year  # an inferred reference is a lower bound of the real date: stay in its year
         elif f.month and f.rel is None:
             if f.day is not None and ref.gran == "day":
-                year = _nearest_year(lambda y: _safe_date(y, f.month, f.day), r, tense, 180)
+                def day_in(y: int) -> date | None:
+                    return _safe_date(y, f.month, f.day)
+
+                nearest = day_in(_nearest_year(day_in, r, None, 0))
+                # a firm tense moves a date a year only when it is not within days of the reference: the paper
+                # of April 24 "said in an editorial on Saturday, April 25" (printed the next day)
+                firm_day = firm and nearest is not None and abs((nearest - r).days) > _FIRM_MIN_DAYS
+                year = _nearest_year(day_in, r, tense, _FIRM_PENALTY if firm_day else 180)
             elif f.month == r.month:
                 year = r.year
             else:
@@ -309,7 +317,7 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None, firm: bool = False) 
             ry, rs = _season_of(r)
             if f.rel is None:
                 first = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[f.season]
-                year = _nearest_year(lambda y: date(y, first, 1) + timedelta(days=45), r, tense, 150)
+                year = _nearest_year(lambda y: date(y, first, 1) + timedelta(days=45), r, tense, _FIRM_PENALTY if firm else 150)
             else:  # seasons ordered by their first month: SP SU FA WI (December starts winter)
                 order = ["SP", "SU", "FA", "WI"]
                 year = _pick_year((order.index(f.season),), (order.index(rs),), ry, f.rel, tense)
@@ -325,7 +333,7 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None, firm: bool = False) 
         elif f.holiday:
             hd = _holiday_date(f.holiday, r.year)
             if f.rel is None and hd is not None:
-                year = _nearest_year(lambda y: _holiday_date(f.holiday or "", y), r, tense, 120)
+                year = _nearest_year(lambda y: _holiday_date(f.holiday or "", y), r, tense, _FIRM_PENALTY if firm else 120)
             else:
                 key_h = (hd.month, hd.day) if hd else (12, 31)
                 year = _pick_year(key_h, (r.month, r.day), r.year, f.rel, tense)
