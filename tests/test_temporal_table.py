@@ -685,3 +685,17 @@ def test_firm_tense_places_days(template: str, side: str, dct_month: int) -> Non
             assert dct - timedelta(days=366) < v <= dct, (name, dct, v)
         else:
             assert dct <= v < dct + timedelta(days=366), (name, dct, v)
+
+
+@pytest.mark.parametrize("text, dct, value", [
+    # "this <weekday>": the day of the current week, unless the tense says it is the coming or the past one
+    ("They will meet this Monday.", date(2019, 3, 6), "2019-03-11"),
+    ("They met this Monday.", date(2019, 3, 6), "2019-03-04"),
+    ("They will meet this Friday.", date(2019, 3, 6), "2019-03-08"),
+    ("They will meet this Friday.", date(2019, 3, 9), "2019-03-15"),
+    ("They met this Friday.", date(2019, 3, 6), "2019-03-01"),
+    ("The vote is this Friday.", date(2019, 3, 6), "2019-03-08"),
+])
+def test_this_weekday_follows_tense(text: str, dct: date, value: str) -> None:
+    m = next(m for m in tag(text, dct) if m.text.startswith("this"))
+    assert m.value == value

@@ -373,8 +373,11 @@ def _calendar(f: Frame, ref: Ref | None, tense: str | None, firm: bool = False) 
                 diff = diff - 7 if diff >= 0 else diff
             elif f.rel in ("next", "coming", "following", "this coming"):
                 diff = diff + 7 if diff <= 0 else diff
-            elif f.rel == "this":
-                pass
+            elif f.rel == "this":  # this week's day; "will meet this Monday" said on Wednesday is the coming one
+                if tense == "future" and diff < 0:
+                    diff += 7
+                elif tense == "past" and diff > 0:
+                    diff -= 7
             elif tense == "past":
                 diff = diff - 7 if diff > 0 else diff
             elif tense == "future" or f.rel == "weekend_future":

@@ -43,7 +43,8 @@ _LATEST = ("latest", "most recent", "just-ended")  # a quarter already over: not
 def _needs_tense(f: Frame) -> bool:
     if f.kind != "calendar" or f.year is not None or f.decade is not None or f.century is not None:
         return False
-    return f.rel is None or f.rel == "weekend"  # "plans for the weekend?" is the coming one
+    # "plans for the weekend?" is the coming one; "will meet this Monday" said on Wednesday too
+    return f.rel is None or f.rel == "weekend" or (f.rel == "this" and f.weekday is not None)
 
 
 def tag(text: str, dct: date | None = None) -> list[Mention]:
