@@ -71,6 +71,8 @@ class Score:
     type_ok: int = 0
     seconds: float = 0.0
     errors: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # per phrase pattern of a matched gold mention: [values right, values wrong]
+    by_pattern: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     examples: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, other: Score) -> None:
@@ -79,6 +81,9 @@ class Score:
             setattr(self, k, getattr(self, k) + getattr(other, k))
         for k, c in other.errors.items():
             self.errors[k].update(c)
+        for k, (ok, bad) in other.by_pattern.items():
+            self.by_pattern[k][0] += ok
+            self.by_pattern[k][1] += bad
         for k, ex in other.examples.items():
             self.examples[k].extend(ex)
 
@@ -136,6 +141,7 @@ def score_doc(doc: TimeMLDoc, score: Score, use_dct: bool = True) -> None:
         score.relaxed_r += 1
         m = min(overl, key=lambda m: abs(m.start - g.start) + abs(m.end - g.end))
         score.matched += 1
+        score.by_pattern[shape(g.text)][0 if m.value == g.value else 1] += 1
         if m.value == g.value:
             score.value_ok += 1
         else:
@@ -166,6 +172,19 @@ def speed(path: Path, limit: int | None = None) -> tuple[int, float]:
         tag(d.text, d.dct)
     dt = time.perf_counter() - t0
     return len(docs), len(docs) / dt if dt else float("inf")
+
+
+def value_split(s: Score) -> str:
+    """How many wrong values are phrase patterns the tagger gets right elsewhere in the same gold.
+
+    Where the gold writes one pattern ("last week", "WEEKDAY night", "a year ago") two ways, a rule can
+    only take one side: those errors trade against the right values of the same pattern.
+    """
+    wrong = sum(bad for _, bad in s.by_pattern.values())
+    split = sum(bad for ok, bad in s.by_pattern.values() if ok and bad)
+    minority = sum(bad for ok, bad in s.by_pattern.values() if ok >= bad > 0)
+    return (f"values   wrong={wrong}: {split} in phrase patterns the tagger gets right elsewhere in the gold "
+            f"({minority} where the gold agrees with the tagger at least as often), {wrong - split} never right")
 
 
 def fmt(name: str, s: Score) -> str:
@@ -210,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_speed and (args.data / "silver").is_dir():
         n, rate = speed(args.data / "silver")
         print(f"speed     silver articles={n} articles/s={rate:.0f} (single core)")
+    print(value_split(total))
     for kind in ("missed", "false positive", "wrong value", "wrong type", "span"):
         c = total.errors.get(kind)
         if not c:
