@@ -343,6 +343,10 @@ POSTS: list[Row] = [
     # a date opening the text is tagged like any other ("2013 was good", not read as a price)
     ("2013 is gonna be our year", D, "2013", "2013", "DATE", None),
     ("1999: the year in review", D, "1999", "1999", "DATE", None),
+    # "by <day>" is a deadline ahead, unless a past perfect tells of one gone
+    ("need it by friday", D, "friday", "2017-08-11", "DATE", None),
+    ("By Friday, they had taken the city.", D, "Friday", "2017-08-04", "DATE", None),
+    ("They had filed their reports by Monday.", D, "Monday", "2017-08-07", "DATE", None),
     ("we had fun this past weekend", D, "this past weekend", "2017-W31-WE", "DATE", None),
     ("big game this coming week", D, "this coming week", "2017-W33", "DATE", None),
     ("drinks this eve?", D, "this eve", "2017-08-08TEV", "TIME", None),

@@ -161,14 +161,11 @@ def tense_and_cue(text: str, start: int, end: int) -> tuple[str | None, Cue | No
     prev = ""
     last_future = -10  # token index of the last future cue: "will be held" is future, not past
     last_had = -10  # token index of the last "had": "had been due to expire" is past
-    after = -1  # token index of the first word after the mention
     best_word = ""
     for k, (w, m) in enumerate(words):
         if start <= m.start() < end:
             prev = w
             continue
-        if after < 0 and m.start() >= end:
-            after = k
         if k + 1 < len(words) and cues.get(f"{w} {words[k + 1][0]}") == "none":
             prev = w
             continue
@@ -198,13 +195,13 @@ def tense_and_cue(text: str, start: int, end: int) -> tuple[str | None, Cue | No
             best = (dist, t)
             best_word = w
             best_cue = Cue(m.start(), m.end(), guessed)
-    if best is not None and best_word in _UNTIL and after >= 0 and any(
-            w in ("had", "hadn't") for w, _ in words[after : after + 4]):
-        return "past", None  # "Until Thursday, they had not called him a suspect": a limit in the past
+    if best is not None and best_word in _UNTIL and any(w in ("had", "hadn't") for w, _ in words):
+        # "Until Thursday, they had not called him a suspect", "had filed reports by Wednesday": a limit in the past
+        return "past", None
     return (best[1], best_cue) if best else (None, None)
 
 
-_UNTIL = frozenset(("until", "till"))
+_UNTIL = frozenset(("until", "till", "by"))
 
 
 def infer_ref(resolved: list[Resolved]) -> Ref | None:
