@@ -351,6 +351,7 @@ POSTS: list[Row] = [
     ("big game this coming week", D, "this coming week", "2017-W33", "DATE", None),
     ("drinks this eve?", D, "this eve", "2017-08-08TEV", "TIME", None),
     ("movie tomorrow eve", D, "tomorrow eve", "2017-08-09TEV", "TIME", None),
+    ("saw him couple weeks ago", D, "couple weeks ago", "2017-W30", "DATE", None),
     # a number glued to its unit ("2hrs", "5mins", "3yrs")
     ("posted 2hrs ago", D, "2hrs ago", "2017-08-08", "DATE", None),
     ("left 3yrs ago", D, "3yrs ago", "2014", "DATE", None),
