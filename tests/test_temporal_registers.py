@@ -427,6 +427,15 @@ WW2 = ("The war began in September 1939. The Soviet Union attacked Finland that 
        "the USSR. On December 7, Japan attacked Pearl Harbor, and the next day the United States declared war. "
        "Japan surrendered in August 1945.")
 UNDATED: list[Row] = [
+    # "One day" opening a story is an indefinite day gone by; after a modal, one to come; otherwise a duration
+    ("Once upon a time there lived a miller. One day he went to the king.", None, "One day", "PAST_REF", "DATE",
+     None),
+    ("One day, she left the village.", D, "One day", "PAST_REF", "DATE", None),
+    ("Islam will one day be the second largest religion.", D, "one day", "FUTURE_REF", "DATE", None),
+    ("He hopes to one day follow his father.", D, "one day", "FUTURE_REF", "DATE", None),
+    ("The strike lasted one day.", D, "one day", "P1D", "DURATION", None),
+    ("One day later, he died.", D, "One day", "P1D", "DURATION", None),
+    ("One day is enough.", D, "One day", "P1D", "DURATION", None),
     (NAPOLEON, None, "late August", "1805-08", "DATE", "END"),
     (NAPOLEON, None, "The following spring", "1806-SP", "DATE", None),
     (NAPOLEON, None, "the next summer", "1807-SU", "DATE", None),

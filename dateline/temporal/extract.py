@@ -365,6 +365,10 @@ def _ok(text: str, c: Candidate) -> bool:
             return not any(w.lower() in generic for w in poss.groups() if w)
         m = _OF_BEFORE.search(text, max(0, c.start - 40), c.start)
         return not (m and m.group(1).lower() in generic)
+    if f == "after_modal":  # "will one day be", "hopes to one day become"
+        return _word_before(text, c.start) in _words("modal")
+    if f == "story_opening":  # "One day, he went to the king": a sentence opening with it
+        return _sentence_start(text, c.start)
     if f == "ref":  # "Now, he says, ...": a sentence-opening discourse marker, not the present
         word = text[c.start : c.end].lower()
         if word in _words("aspect_after_aux") and _word_before(text, c.start) in _words("aux"):
