@@ -108,6 +108,13 @@ SOCIAL: list[Row] = [
 ]
 
 NARRATIVE: list[Row] = [
+    # clock times in words and military time
+    ("The bell rang at half past ten.", D, "half past ten", "2017-08-08T10:30", "TIME", None),
+    ("They met at a quarter to five.", D, "a quarter to five", "2017-08-08T16:45", "TIME", None),
+    ("She woke at twenty past nine in the morning.", D, "twenty past nine in the morning", "2017-08-08T09:20",
+     "TIME", None),
+    ("The assault began at 1400 hours.", D, "1400 hours", "2017-08-08T14:00", "TIME", None),
+    ("He served 1400 hours of community service.", D, "1400 hours", "PT1400H", "DURATION", None),
     # a winter across two years is the winter of the first
     ("In the winter of 1942-43 the army was encircled.", D, "the winter of 1942-43", "1942-WI", "DATE", None),
     ("the winter of 1942\u20131943 was the coldest", D, "the winter of 1942\u20131943", "1942-WI", "DATE", None),

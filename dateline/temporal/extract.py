@@ -405,6 +405,8 @@ def _ok(text: str, c: Candidate) -> bool:
         after = _word_after(text, c.end).lower()
         if after == "old" or text[c.end : c.end + 4] == "-old":
             return False  # ages: "52 years old"
+        if unit.lower() in ("quarter", "quarters") and after == "of" and _QUARTER_OF_SHARE.match(text, c.end):
+            return False  # a share: "a quarter of the vote", "three quarters of its members"; not "two quarters of growth"
         if g.get("num", "").lower() in ("a", "an") and g.get("unit", "").lower() == "second":
             return after in ("later", "earlier", "ago", "") or not text[c.end : c.end + 2].strip()[:1].isalpha()
         return True
@@ -415,6 +417,7 @@ def _ok(text: str, c: Candidate) -> bool:
     return True
 
 
+_QUARTER_OF_SHARE = re.compile(r"\s+of\s+(?:the|a|an|its|their|his|her|our|my|your|all|those|these|this|that)\b", re.I)
 _NAMED_WAR = re.compile(r"['\u2019]?\s+(?:War|Wars|Campaign|Offensive|Crusade)\b")
 _OPEN_QUOTE = ('"', "`", "\u201c")
 _POSSESSIVE_BEFORE = re.compile(r"(?:\w['\u2019]s|s['\u2019]) ?(?:``|[\"\u201c])$")
