@@ -184,6 +184,10 @@ def _weekday_in_context(text: str, c: Candidate) -> bool:
     """An undotted abbreviation ("sat", "Wed", "SUN") is a day only next to a date word, a time or a cue before it."""
     g = c.groups
     word = (g.get("weekday") or "").lower()
+    nxt = _NEXT_WORD.match(text, c.end)
+    if nxt and nxt.group(1)[:1].isupper() and (nxt.group(1).lower() in _words("weekday_name_after") or (
+            (g.get("pod") or "").istitle() and (g.get("weekday") or "").istitle())):
+        return False  # a title: "The Sunday Times", "Monday Night Football", "Saturday Night Live"
     if word not in _WEEKDAY_CTX:
         return True
     if word == "sun" and _ADJ_AFTER.match(text, c.end) and _ADJ_AFTER.match(text, c.end).group(1)[:1].isupper():  # type: ignore[union-attr]
