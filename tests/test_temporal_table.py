@@ -475,6 +475,8 @@ DURATIONS_SETS_MODS: list[tuple[str, str, str, str, str | None, str | None, str 
     ("They meet every Friday night.", "every Friday night", "SET", "XXXX-WXX-5TNI", None, None, "EVERY"),
     ("He pays $1.76 a year.", "a year", "SET", "P1Y", None, None, None),
     ("The board meets every other week.", "every other week", "SET", "P2W", None, None, "EVERY"),
+    ("The board meets every Monday and Thursday.", "Thursday", "SET", "XXXX-WXX-4", None, None, None),
+    ("The shop opens each Tuesday, Wednesday and Friday.", "Wednesday", "SET", "XXXX-WXX-3", None, None, None),
     ("The economy saw two quarters of growth.", "two quarters", "DURATION",
      "P2Q", None, None, None),
     ("It lasted a quarter of a century.", "a quarter of a century", "DURATION", "P25Y", None, None, None),

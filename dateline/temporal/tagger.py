@@ -137,6 +137,7 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
             last = _moved(text, c.end, r.value, last) or last  # "Two days later ... that evening"
     out = _attach_clock_times(text, out, frames)
     out = _coordinated_days(text, out)
+    out = _coordinated_sets(text, out)
     out = _day_before_after(text, out)
     if foreign:
         out = _merge_foreign(text, out, foreign)
@@ -424,6 +425,28 @@ def _coordinated_days(text: str, out: list[Mention]) -> list[Mention]:
     return sorted(out + extra, key=lambda m: m.start) if extra else out
 
 
+_AND_OR = re.compile(r"(?:,?[ \t]+(?:and|or|&)[ \t]+|,[ \t]*)$", re.IGNORECASE)
+_WEEKDAY_SET = re.compile(r"XXXX-WXX-[1-7]")
+
+
+def _coordinated_sets(text: str, out: list[Mention]) -> list[Mention]:
+    """A weekday joined to a weekly SET is in the set too: "every Monday and Thursday" is two SETs."""
+    res = list(out)
+    for k in range(1, len(out)):
+        prev, m = res[k - 1], out[k]
+        if prev.timex_type != "SET" or not _WEEKDAY_SET.fullmatch(prev.value) or m.timex_type != "DATE":
+            continue
+        if m.granularity != "day" or not _AND_OR.search(text, prev.end, m.start) or not m.text[:1].isalpha():
+            continue
+        wd = next((n for n, name in enumerate(_WEEKDAY_NAMES, 1) if m.text.lower().startswith(name)), None)
+        if wd is None:
+            continue
+        res[k] = replace(m, timex_type="SET", value=f"XXXX-WXX-{wd}", granularity=None, start_date=None,
+                         end_date=None, mod=None, anchor_source=prev.anchor_source)
+    return res
+
+
+_WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_BEFORE_AFTER = re.compile(r"(?<![\w-])(day)[ \t]+(before|after)[ \t]+$", re.IGNORECASE)
 
 
