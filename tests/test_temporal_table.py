@@ -490,6 +490,10 @@ DURATIONS_SETS_MODS: list[tuple[str, str, str, str, str | None, str | None, str 
     ("It began at the beginning of 2015.", "the beginning of 2015", "DATE", "2015", "START", None, None),
     ("It was popular in the late 1990s.", "the late 1990s", "DATE", "199", "END", None, None),
     ("It was built in mid-1996.", "mid-1996", "DATE", "1996", "MID", None, None),
+    ("Talks resume in the last week of May.", "the last week of May", "DATE", "2017-05", "END", None, None),
+    ("It opens in the first week of June.", "the first week of June", "DATE", "2017-06", "START", None, None),
+    ("Prices fell in the waning days of 2012.", "the waning days of 2012", "DATE", "2012", "END", None, None),
+    ("Growth slowed in the latter half of 2012.", "the latter half of 2012", "DATE", "2012-H2", None, None, None),
     ("Trading halted in the middle of October.", "the middle of October", "DATE", "2016-10", "MID", None, None),  # past: last October
 ]
 
@@ -654,6 +658,8 @@ DIRECTION: list[tuple[str, date, str, str]] = [
     # a deadline: the past verb sets it, the date is still ahead
     ("The offer was extended to January 20.", date(1989, 11, 2), "January", "1990-01-20"),
     ("The board set a deadline of January 20.", date(1989, 11, 2), "January", "1990-01-20"),
+    ("The ruling is due no later than Friday.", date(2013, 3, 14), "Friday", "2013-03-15"),
+    ("A vote could come as early as Friday.", date(2013, 3, 14), "Friday", "2013-03-15"),
     # "this <weekday>": the day of the current week, unless the tense says it is the coming or the past one
     ("They will meet this Monday.", date(2019, 3, 6), "this", "2019-03-11"),
     ("They met this Monday.", date(2019, 3, 6), "this", "2019-03-04"),
