@@ -572,6 +572,7 @@ NEGATIVES = [
     "May God bless you all.",
     "May the best team win.",
     "He went in. May he rest in peace.",
+    "We met two Fridays ago.",
     "we march in may be it rain or shine",
     "he may go in, may he not?",
     "Wed in a small chapel, they honeymooned in Rome.",

@@ -482,6 +482,8 @@ DURATIONS_SETS_MODS: list[tuple[str, str, str, str, str | None, str | None, str 
     ("It lasted a quarter of a century.", "a quarter of a century", "DURATION", "P25Y", None, None, None),
     ("Bins are emptied every other day.", "every other day", "SET", "P2D", None, None, "EVERY"),
     ("It took a quarter century to build.", "a quarter century", "DURATION", "P25Y", None, None, None),
+    ("The firm, which just months ago was failing, is thriving.", "months ago", "DURATION", "PXM", None, None,
+     None),
     ("There are four flights a week.", "a week", "SET", "P1W", None, None, None),
     ("Prices rose in early 2016.", "early 2016", "DATE", "2016", "START", None, None),
     ("It opened in mid-May.", "mid-May", "DATE", "2017-05", "MID", None, None),
@@ -659,6 +661,11 @@ DIRECTION: list[tuple[str, date, str, str]] = [
     ("The offer was extended to January 20.", date(1989, 11, 2), "January", "1990-01-20"),
     ("The board set a deadline of January 20.", date(1989, 11, 2), "January", "1990-01-20"),
     ("The ruling is due no later than Friday.", date(2013, 3, 14), "Friday", "2013-03-15"),
+    # a fraction of a year back is a month; a millennium is a thousand years
+    ("It happened half a year ago.", date(2013, 3, 14), "half", "2012-09"),
+    ("It happened a year and a half ago.", date(2013, 3, 14), "a year", "2011-09"),
+    ("It happened two and a half years ago.", date(2013, 3, 14), "two", "2010-09"),
+    ("The city was founded two millennia ago.", date(2013, 3, 14), "two", "0013"),
     ("A vote could come as early as Friday.", date(2013, 3, 14), "Friday", "2013-03-15"),
     # "this <weekday>": the day of the current week, unless the tense says it is the coming or the past one
     ("They will meet this Monday.", date(2019, 3, 6), "this", "2019-03-11"),

@@ -281,6 +281,8 @@ def _deictic(c: Candidate) -> Frame:
 def _offset(c: Candidate) -> Frame:
     g = c.groups
     n = parse_number(g["num"])
+    if n is not None and "andhalf" in g:  # "a year and a half ago"
+        n += 0.5
     unit = lookup("UNIT", g["unit"]) or "Y"
     d = norm_key(g["dir"])
     sign = -1 if d in ("ago", "earlier", "before", "back") else 1

@@ -65,7 +65,7 @@ def _month_add(d: date, months: int) -> date:
 
 
 def shift(d: date, unit: str, n: int) -> date:
-    """``d`` moved by ``n`` units (D, W, WE, M, Q, HALF, Y, DE, CE, SEASON)."""
+    """``d`` moved by ``n`` units (D, W, WE, M, Q, HALF, Y, DE, CE, ML, SEASON)."""
     if unit in ("D", "H", "MIN", "S"):
         return d + timedelta(days=n)
     if unit in ("W", "WE"):
@@ -82,8 +82,10 @@ def shift(d: date, unit: str, n: int) -> date:
         return _month_add(d, 12 * n)
     if unit == "DE":
         return _month_add(d, 120 * n)
-    if unit in ("CE", "ML"):
+    if unit == "CE":
         return _month_add(d, 1200 * n)
+    if unit == "ML":
+        return _month_add(d, 12000 * n)
     return d
 
 
@@ -443,7 +445,7 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
         n = f.n
         if not float(n).is_integer():
             if unit == "Y":
-                unit, n = "M", n * 12
+                unit, n, gran = "M", n * 12, "month"  # "half a year ago", "a year and a half ago"
             elif unit == "M":
                 unit, n, gran = "D", n * 30, "day"
             n = round(n)
