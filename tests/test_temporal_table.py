@@ -46,6 +46,11 @@ ABSOLUTE: list[Row] = [
     ("Feed stamp 2017-08-07T16:30:00+02:00.", D, "2017-08-07T16:30:00+02:00", "2017-08-07T16:30", "time",
      "2017-08-07/2017-08-08"),
     ("The card expires 06/2019.", D, "06/2019", "2019-06", "month", "2019-06-01/2019-07-01"),
+    ("Margins widened in 3Q16.", D, "3Q16", "2016-Q3", "quarter", "2016-07-01/2016-10-01"),
+    ("The 2H16 guidance was cut.", D, "2H16", "2016-H2", "half", "2016-07-01/2017-01-01"),
+    ("Sales rose in the March quarter.", D, "the March quarter", "2017-Q1", "quarter", "2017-01-01/2017-04-01"),
+    ("Sales fell in the June quarter of 2016.", D, "the June quarter of 2016", "2016-Q2", "quarter",
+     "2016-04-01/2016-07-01"),
     ("Figures for 2016-03 were revised.", D, "2016-03", "2016-03", "month", "2016-03-01/2016-04-01"),
     ("The 2010-11 season was a disaster.", D, "2010", "2010", "year", "2010-01-01/2011-01-01"),  # a season, not 2010-11
     ("By 2050 the city will double.", D, "2050", "2050", "year", "2050-01-01/2051-01-01"),

@@ -171,6 +171,8 @@ def _calendar(c: Candidate, typ: str) -> Frame:
         kw["season"] = lookup("SEASON", g["season"])
     if "quarter" in g or "quarter2" in g:
         kw["quarter"] = _ordinal(g.get("quarter") or g["quarter2"])
+    if "qmonth" in g:  # "the March quarter": the quarter that ends in March
+        kw["quarter"] = int(lookup("MONTH", g["qmonth"]) or 3) // 3
     if "half" in g:
         kw["half"] = 1 if g["half"].lower() in ("first", "1") else 2
     if "decade" in g:
