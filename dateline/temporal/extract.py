@@ -404,12 +404,14 @@ def _ok(text: str, c: Candidate) -> bool:
             return False  # a title: "60 Minutes", "28 Days Later"
         if text[c.end : c.end + 1] == "-" and text[c.end + 1 : c.end + 2].isalpha():
             return False  # "a year-earlier loss", "two year-old"
-        if _NAMED_WAR.match(text, c.end) and unit[:1].isupper():
+        name = _NAME_WORD.match(text, c.end)
+        if name and unit[:1].isupper() and name.group(1).lower() in _words("period_name_after"):
             return False  # a name: "the Hundred Years' War", "the Six-Day War"
         after = _word_after(text, c.end).lower()
         if after == "old" or text[c.end : c.end + 4] == "-old":
             return False  # ages: "52 years old"
-        if unit.lower() in ("quarter", "quarters") and after == "of" and _QUARTER_OF_SHARE.match(text, c.end):
+        share = _OF_WORD.match(text, c.end)
+        if unit.lower() in ("quarter", "quarters") and share and share.group(1).lower() in _words("share_of_before"):
             return False  # a share: "a quarter of the vote", "three quarters of its members"; not "two quarters of growth"
         if g.get("num", "").lower() in ("a", "an") and g.get("unit", "").lower() == "second":
             return after in ("later", "earlier", "ago", "") or not text[c.end : c.end + 2].strip()[:1].isalpha()
@@ -421,8 +423,8 @@ def _ok(text: str, c: Candidate) -> bool:
     return True
 
 
-_QUARTER_OF_SHARE = re.compile(r"\s+of\s+(?:the|a|an|its|their|his|her|our|my|your|all|those|these|this|that)\b", re.I)
-_NAMED_WAR = re.compile(r"['\u2019]?\s+(?:War|Wars|Campaign|Offensive|Crusade)\b")
+_OF_WORD = re.compile(r"\s+of\s+([A-Za-z]+)")
+_NAME_WORD = re.compile(r"['\u2019]?\s+([A-Z][a-z]+)")
 _OPEN_QUOTE = ('"', "`", "\u201c")
 _POSSESSIVE_BEFORE = re.compile(r"(?:\w['\u2019]s|s['\u2019]) ?(?:``|[\"\u201c])$")
 _TITLE_GOES_ON = re.compile(r"[,.!?]?(?:[\"'\u201d]| [A-Z])")

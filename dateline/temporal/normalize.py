@@ -208,9 +208,6 @@ def _calendar(c: Candidate, typ: str) -> Frame:
     return replace(f, **kw)  # type: ignore[arg-type]
 
 
-_WORD_MINUTES = {"quarter": 15, "half": 30, "twenty-five": 25, "twenty five": 25, "twenty": 20, "ten": 10, "five": 5}
-
-
 def _time(c: Candidate) -> Frame:
     g = c.groups
     kw: dict[str, object] = {}
@@ -233,7 +230,8 @@ def _time(c: Candidate) -> Frame:
         kw["hour"] = h
         kw["minute"] = int(g.get("minute") or 0)
         if "fmin" in g:  # "half past ten", "a quarter to five"
-            m = _WORD_MINUTES[norm_key(g["fmin"]).removeprefix("a ")]
+            fmin = norm_key(g["fmin"]).removeprefix("a ")
+            m = {"quarter": 15, "half": 30}.get(fmin) or int(parse_number(fmin) or 0)
             kw["hour"], kw["minute"] = ((h - 1) % 24, 60 - m) if g["fdir"].lower() == "to" else (h, m)
     if "year" in g:  # ISO date-times
         kw["year"] = int(g["year"])
