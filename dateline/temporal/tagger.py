@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from dateline.temporal.absolute import foreign_dates, looks_english
 from dateline.temporal.anchoring import infer_ref, is_firm, sentence_bounds, tense_and_cue, tense_at
 from dateline.temporal.extract import extract
+from dateline.temporal.lexicon import lookup
 from dateline.temporal.mention import Mention
 from dateline.temporal.normalize import Frame, normalize
 from dateline.temporal.resolve import (
@@ -438,7 +439,7 @@ def _coordinated_sets(text: str, out: list[Mention]) -> list[Mention]:
             continue
         if m.granularity != "day" or not _AND_OR.search(text, prev.end, m.start) or not m.text[:1].isalpha():
             continue
-        wd = next((n for n, name in enumerate(_WEEKDAY_NAMES, 1) if m.text.lower().startswith(name)), None)
+        wd = lookup("WEEKDAY", m.text.split()[0].rstrip(",."))
         if wd is None:
             continue
         res[k] = replace(m, timex_type="SET", value=f"XXXX-WXX-{wd}", granularity=None, start_date=None,
@@ -446,7 +447,6 @@ def _coordinated_sets(text: str, out: list[Mention]) -> list[Mention]:
     return res
 
 
-_WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_BEFORE_AFTER = re.compile(r"(?<![\w-])(day)[ \t]+(before|after)[ \t]+$", re.IGNORECASE)
 
 
