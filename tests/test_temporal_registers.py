@@ -108,6 +108,19 @@ SOCIAL: list[Row] = [
 ]
 
 NARRATIVE: list[Row] = [
+    # a year followed by a plural noun after a comma or a preposition of time is still the year
+    ("In 2016, students protested.", D, "2016", "2016", "DATE", None),
+    ("The plant closed in 1998. Workers protested.", D, "1998", "1998", "DATE", None),
+    ("in 2016 people moved away", D, "2016", "2016", "DATE", None),
+    # wire-service clock times, seconds, day-month-year with hyphens
+    ("The shares closed at 1430 GMT.", D, "1430 GMT", "2017-08-08T14:30", "TIME", None),
+    ("Polls close at 2000 local time.", D, "2000 local time", "2017-08-08T20:00", "TIME", None),
+    ("The bell rang at 3:45:10 p.m.", D, "3:45:10 p.m.", "2017-08-08T15:45", "TIME", None),
+    ("The order was issued on 23-05-2016.", D, "23-05-2016", "2016-05-23", "DATE", None),
+    # scheduled events in the present tense point ahead
+    ("The trial starts Monday.", date(2017, 6, 30), "Monday", "2017-07-03", "DATE", None),
+    ("Voting ends Friday.", date(2017, 8, 9), "Friday", "2017-08-11", "DATE", None),
+    ("The contract expires in March.", date(2017, 6, 30), "March", "2018-03", "DATE", None),
     # clock times in words and military time
     ("The bell rang at half past ten.", D, "half past ten", "2017-08-08T10:30", "TIME", None),
     ("They met at a quarter to five.", D, "a quarter to five", "2017-08-08T16:45", "TIME", None),
@@ -573,6 +586,7 @@ NEGATIVES = [
     "May the best team win.",
     "He went in. May he rest in peace.",
     "We met two Fridays ago.",
+    "Kipchoge won in 2:08:44.",
     "we march in may be it rain or shine",
     "he may go in, may he not?",
     "Wed in a small chapel, they honeymooned in Rome.",

@@ -497,8 +497,8 @@ DURATIONS_SETS_MODS: list[tuple[str, str, str, str, str | None, str | None, str 
     ("It began at the beginning of 2015.", "the beginning of 2015", "DATE", "2015", "START", None, None),
     ("It was popular in the late 1990s.", "the late 1990s", "DATE", "199", "END", None, None),
     ("It was built in mid-1996.", "mid-1996", "DATE", "1996", "MID", None, None),
-    ("Talks resume in the last week of May.", "the last week of May", "DATE", "2017-05", "END", None, None),
-    ("It opens in the first week of June.", "the first week of June", "DATE", "2017-06", "START", None, None),
+    ("Talks resume in the last week of May.", "the last week of May", "DATE", "2018-05", "END", None, None),
+    ("It opened in the first week of June.", "the first week of June", "DATE", "2017-06", "START", None, None),
     ("Prices fell in the waning days of 2012.", "the waning days of 2012", "DATE", "2012", "END", None, None),
     ("Growth slowed in the latter half of 2012.", "the latter half of 2012", "DATE", "2012-H2", None, None, None),
     ("Trading halted in the middle of October.", "the middle of October", "DATE", "2016-10", "MID", None, None),  # past: last October

@@ -23,9 +23,11 @@ _SETTINGS = {
 
 @lru_cache(maxsize=8192)
 def parse_numeric_date(span: str) -> date | None:
-    """The date a numeric span like ``8/7/2017`` denotes (US order unless the first part exceeds 12), or None."""
+    """The date a numeric span like ``8/7/2017`` or ``23-05-2016`` denotes (US order unless the first part exceeds
+    12), or None."""
     import dateparser  # imported lazily: it is slow to import and rarely needed
 
+    span = span.replace("-", "/")  # "23-05-2016" reads like "23/05/2016"
     first, second = (int(x) for x in span.split("/")[:2])
     settings = dict(_SETTINGS, DATE_ORDER="DMY" if first > 12 >= second else "MDY")  # 13/08/2017 is D/M/Y
     dt = dateparser.parse(span, languages=["en"], settings=settings)

@@ -22,7 +22,7 @@ __all__ = ["Candidate", "extract"]
 # Not inside a word, an amount, a path or a code; "#" only before a word ("#Monday", not "#1"), "@" only
 # before a number ("@ 7", "@7pm", not "@monday" the account). After a hyphen only a year closing a range
 # ("1990-1995") or a clock time closing an hour range ("5pm-7pm", "5-7pm").
-_LEFT = r"(?<![\w$\u20ac\u00a3\u00a5/])(?<!\d[.,])(?:(?<![A-Za-z\d]-)|(?<=(?<!\d)\d{4}-)(?=\d{4}(?!\d))|(?:(?<=[ap]m-)|(?<=\b\d-)|(?<=\b\d\d-))(?=(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s?[ap]\.?m\b))(?:(?<!#)|(?=[A-Za-z]))(?:(?<!@)|(?=\d))"
+_LEFT = r"(?<!\d:)(?<![\w$\u20ac\u00a3\u00a5/])(?<!\d[.,])(?:(?<![A-Za-z\d]-)|(?<=(?<!\d)\d{4}-)(?=\d{4}(?!\d))|(?:(?<=[ap]m-)|(?<=\b\d-)|(?<=\b\d\d-))(?=(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s?[ap]\.?m\b))(?:(?<!#)|(?=[A-Za-z]))(?:(?<!@)|(?=\d))"
 _YEAR_RANGE_NEXT = re.compile(r"[-\u2013]\d{4}(?![\w-])")
 _RIGHT = r"(?![\w%]|[.,/:]\d)"
 _TOKEN = re.compile(r"[A-Za-z]+|['\u2019]?\d+")
@@ -290,15 +290,15 @@ def _ok(text: str, c: Candidate) -> bool:
             return False
         if before in _words("year_bad_before"):
             return False
-        after_raw = _word_after(text, c.end)
+        after_raw = _word_after(text, c.end) if text[c.end : c.end + 1].isspace() else ""  # "In 2016, students"
         after = after_raw.lower()
         nxt = text[c.end : c.end + 2]
         if _YEAR_RANGE_NEXT.match(text, c.end):  # "1990-1995": a range of two years
             return True
         if nxt[:1] == "-" or nxt[:1] == "/":  # part of a code or range-ish token like 1990/91 handled elsewhere
             return before in _words("year_ok_before")
-        if after in _words("units_after"):
-            return False
+        if after in _words("units_after") and before not in _words("month_lc_before"):
+            return False  # "1990 tanks"; but "in 2016 people moved", "since 2010 workers have left"
         if before in _words("year_ok_before") or "year" in g:
             return True
         year = int(g["year"])
@@ -369,6 +369,8 @@ def _ok(text: str, c: Candidate) -> bool:
             return not any(w.lower() in generic for w in poss.groups() if w)
         m = _OF_BEFORE.search(text, max(0, c.start - 40), c.start)
         return not (m and m.group(1).lower() in generic)
+    if f == "not_restated":  # "10:35 a.m. (0735 GMT)": the same moment again in another zone (TimeBank leaves it)
+        return not _RESTATED_TIME.search(text, max(0, c.start - 16), c.start)
     if f == "after_modal":  # "will one day be", "hopes to one day become"
         return _word_before(text, c.start) in _words("modal")
     if f == "story_opening":  # "One day, he went to the king": a sentence opening with it
@@ -423,6 +425,7 @@ def _ok(text: str, c: Candidate) -> bool:
     return True
 
 
+_RESTATED_TIME = re.compile(r"(?:[ap]\.?m\.?|\d:\d\d)\s*\($", re.IGNORECASE)
 _OF_WORD = re.compile(r"\s+of\s+([A-Za-z]+)")
 _NAME_WORD = re.compile(r"['\u2019]?\s+([A-Z][a-z]+)")
 _OPEN_QUOTE = ('"', "`", "\u201c")

@@ -108,5 +108,5 @@ def interval_of(value: str) -> tuple[date, date] | None:
             return _month_start(y, m), _month_start(y, m + 1)
         d = date(y, m, int(rest[3:5]))
         return d, d + timedelta(days=1)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, OverflowError):  # the calendar's last day has no end within it
         return None
