@@ -117,6 +117,10 @@ NARRATIVE: list[Row] = [
     ("Polls close at 2000 local time.", D, "2000 local time", "2017-08-08T20:00", "TIME", None),
     ("The bell rang at 3:45:10 p.m.", D, "3:45:10 p.m.", "2017-08-08T15:45", "TIME", None),
     ("The order was issued on 23-05-2016.", D, "23-05-2016", "2016-05-23", "DATE", None),
+    # a date fronted before a comma takes the tense of the clause after it
+    ("On Oct. 3, police arrested two men.", date(2017, 8, 9), "Oct. 3", "2016-10-03", "DATE", None),
+    ("In October, the company laid off 200 workers.", date(2017, 8, 9), "October", "2016-10", "DATE", None),
+    ("In March, sales will rise.", date(2017, 8, 9), "March", "2018-03", "DATE", None),
     # scheduled events in the present tense point ahead
     ("The trial starts Monday.", date(2017, 6, 30), "Monday", "2017-07-03", "DATE", None),
     ("Voting ends Friday.", date(2017, 8, 9), "Friday", "2017-08-11", "DATE", None),

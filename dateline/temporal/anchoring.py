@@ -134,6 +134,10 @@ def is_firm(text: str, cue: Cue | None, start: int, end: int) -> bool:
     if any(w.lower() in _deadline_words() for w in near):
         return False  # "extended to Nov. 20", "a deadline of Jan. 14": a deadline, wherever the verb points
     gap = text[cue.end : start] if cue.end <= start else text[end : cue.start]
+    if cue.end > start and gap.lstrip().startswith(","):
+        lo, _ = sentence_bounds(text, start, end)
+        if len(text[lo:start].split()) <= 1:  # a fronted date scopes the clause after its comma
+            gap = gap.lstrip()[1:]  # "On Oct. 3, police arrested two men", "In October, the firm laid off 200"
     limit = _FIRM_MAX_WORDS_GUESSED if cue.guessed else _FIRM_MAX_WORDS
     return not _CLAUSE_BREAK.search(gap) and len(_FIRM_GAP.findall(gap)) <= limit
 
