@@ -117,6 +117,15 @@ NARRATIVE: list[Row] = [
     ("Polls close at 2000 local time.", D, "2000 local time", "2017-08-08T20:00", "TIME", None),
     ("The bell rang at 3:45:10 p.m.", D, "3:45:10 p.m.", "2017-08-08T15:45", "TIME", None),
     ("The order was issued on 23-05-2016.", D, "23-05-2016", "2016-05-23", "DATE", None),
+    # a fronted or coordinated dated phrase gives its year to the yearless dates of its sentence
+    ("In 1962, the crisis began on October 16.", D, "October 16", "1962-10-16", "DATE", None),
+    ("The crisis began on October 16, 1962, and ended on October 28.", D, "October 28", "1962-10-28", "DATE", None),
+    ("On December 30, 1999, they met, and on January 2 the systems failed.", D, "January 2", "2000-01-02", "DATE",
+     None),
+    ("In 2016, Trump won; he took office in January.", date(2017, 6, 30), "January", "2017-01", "DATE", None),
+    ("The company, founded in 1990, said in September that profits fell.", D, "September", "2016-09", "DATE", None),
+    # "That August": the month of the year the story is in
+    ("It was the summer of 1969. That August, we drove west.", D, "That August", "1969-08", "DATE", None),
     # a date fronted before a comma takes the tense of the clause after it
     ("On Oct. 3, police arrested two men.", date(2017, 8, 9), "Oct. 3", "2016-10-03", "DATE", None),
     ("In October, the company laid off 200 workers.", date(2017, 8, 9), "October", "2016-10", "DATE", None),
@@ -490,7 +499,7 @@ UNDATED: list[Row] = [
     # undated news: a later year named beats an earlier month as the lower bound of the document date
     ("Relations broke off in March 2016. A new leader was elected in 2017. Iran signalled a renewal in May.",
      None, "May", "2017-05", "DATE", None),
-    ("Sales fell in March 2016, the firm said last week; it had grown in 2015, and in May the firm cut jobs.", None,
+    ("Sales fell in March 2016, the firm said last week; it had grown in 2015. In May the firm cut jobs.", None,
      "May", "2016-05", "DATE", None),
     # an undated news text that speaks of its own days ("on Monday") is not a history: months stay in the
     # year of its latest date

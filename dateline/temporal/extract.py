@@ -369,6 +369,8 @@ def _ok(text: str, c: Candidate) -> bool:
             return not any(w.lower() in generic for w in poss.groups() if w)
         m = _OF_BEFORE.search(text, max(0, c.start - 40), c.start)
         return not (m and m.group(1).lower() in generic)
+    if f == "that_month":  # "That August, we drove west", "in that October"; not "he said that May was best"
+        return text[c.start : c.start + 4] == "That" or _word_before(text, c.start) in _words("month_lc_before")
     if f == "not_restated":  # "10:35 a.m. (0735 GMT)": the same moment again in another zone (TimeBank leaves it)
         return not _RESTATED_TIME.search(text, max(0, c.start - 16), c.start)
     if f == "after_modal":  # "will one day be", "hopes to one day become"

@@ -300,7 +300,7 @@ def _anaphoric(c: Candidate) -> Frame:
     if "unit" in c.rule.params:  # "the quarter", "the latest quarter": the quarter under discussion
         return Frame(type="DATE", kind="anaphoric", unit=c.rule.params["unit"], n=0, rel=rel,
                      anchor="narrative", gran="report")
-    u = norm_key(g["unit"])
+    u = norm_key(g.get("unit") or "year")  # "that August": a month of the year told
     pod = lookup("POD", u)
     season = lookup("SEASON", u)
     unit = "D" if pod else ("SEASON" if season else _UNIT_WORDS.get(u, "D"))

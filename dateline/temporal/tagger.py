@@ -64,6 +64,7 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
     if not cands and not foreign:
         return []
     frames = _range_years(text, cands, _numeric_order([normalize(c) for c in cands], cands))
+    sentence_year = _sentence_years(text, cands, frames)
     if dct is not None:
         ref: Ref | None = Ref(dct, "day", "published_at")
     else:
@@ -83,7 +84,7 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
         return a.start <= shift(reported, "Q", 1) and tense != "future"  # the current quarter, unless forecast
 
     out: list[Mention] = []
-    for c, f in zip(cands, frames, strict=True):
+    for i, (c, f) in enumerate(zip(cands, frames, strict=True)):
         tense, cue = tense_and_cue(text, c.start, c.end) if _needs_tense(f) else (None, None)
         anchor = last
         narrated = f.kind == "relative" and _narrated(text, c, f, last, ref, history)
@@ -92,6 +93,8 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
         f_ref = _narrative_ref(f, last, ref) if history else _following_ref(text, c, f, last)
         if f_ref is not None and tense_at(told, c.start, c.end) != "past":
             f_ref = None  # "a summit set for April": history texts speak of the future too
+        if i in sentence_year:  # "In 1962, the crisis began on October 16"
+            f_ref = Ref(date(sentence_year[i], 1, 1), "year", "inferred")
         if f_ref is not None:  # a history text: "In 1939 ... In March" is March 1939
             tense = "future" if f.weekday else None
         if (f.rel == "year_ago" or f.gran == "report") and anchor is not None and not is_reported(anchor, last_tense):
@@ -283,6 +286,41 @@ def _narrated(text: str, c, f: Frame, last: Anchor | None, ref: Ref | None, hist
     elif not (f.rel == "this" and f.mod and "this" not in span):
         return False
     return tense_at(text, c.start, c.end) == "past"
+
+
+_COORDINATED = re.compile(r",?\s+(?:and|but|then|until|till|through|before|after)\b[^.;:!?]{0,40}$", re.IGNORECASE)
+_OPENER = re.compile(r"\s*(?:[A-Za-z]+\s+)?$")  # at most one word ("In", "On", "By") before a fronted date
+
+
+def _sentence_years(text: str, cands: list, frames: list[Frame]) -> dict[int, int]:
+    """Frame index -> year, for a yearless month or day that takes the year of a dated phrase governing its sentence.
+
+    "In 1962, the crisis began on October 16" (a fronted year) and "began on October 16, 1962, and ended on
+    October 28" (a coordinated clause) are 1962, whatever the document date; a day before the dated one's in
+    the year falls in the next year ("on December 30, 1999, and on January 2").
+    """
+    out: dict[int, int] = {}
+    for i, f in enumerate(frames):
+        if f.kind != "calendar" or f.year is not None or f.rel is not None or f.weekday or not (f.month or f.season):
+            continue
+        lo, _ = sentence_bounds(text, cands[i].start, cands[i].end)
+        for j in range(i - 1, -1, -1):
+            if cands[j].start < lo:
+                break
+            g = frames[j]
+            if g.kind != "calendar" or g.year is None or g.bc or g.weekday:
+                continue
+            fronted = (_OPENER.fullmatch(text, lo, cands[j].start) is not None
+                       and text[cands[j].end : cands[j].end + 1] == ","
+                       and ";" not in text[cands[j].end : cands[i].start])
+            if not fronted and not _COORDINATED.fullmatch(text, cands[j].end, cands[i].start):
+                break
+            year = g.year
+            if g.month and f.month and (f.month, f.day or 0) < (g.month, g.day or 0):
+                year += 1
+            out[i] = year
+            break
+    return out
 
 
 _RANGE_LINK = re.compile(r"\s*(?:-|\u2013|\u2014|to|through|thru|until|till|and|or)\s*$", re.IGNORECASE)
