@@ -180,6 +180,11 @@ _TIME_AFTER = re.compile(
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)", re.IGNORECASE)
 
 
+def _is_date_word(word: str) -> bool:
+    """Whether ``word`` is a month, weekday or ordinal ("July Fourth", "June Monday"), not a name."""
+    return any(lookup(t, word) is not None for t in ("MONTH", "WEEKDAY", "ORD"))
+
+
 def _weekday_in_context(text: str, c: Candidate) -> bool:
     """An undotted abbreviation ("sat", "Wed", "SUN") is a day only next to a date word, a time or a cue before it."""
     g = c.groups
@@ -293,6 +298,10 @@ def _ok(text: str, c: Candidate) -> bool:
         after_raw = _word_after(text, c.end) if text[c.end : c.end + 1].isspace() else ""  # "In 2016, students"
         after = after_raw.lower()
         nxt = text[c.end : c.end + 2]
+        street = _STREET_NAME.match(text, c.end)
+        if (street and street.group(1).lower().rstrip(".") in _words("street_suffix")
+                and before not in _words("month_lc_before")):
+            return False  # an address: "at 1900 Main Street", "2000 Pennsylvania Ave."
         if _YEAR_RANGE_NEXT.match(text, c.end):  # "1990-1995": a range of two years
             return True
         if nxt[:1] == "-" or nxt[:1] == "/":  # part of a code or range-ish token like 1990/91 handled elsewhere
@@ -336,6 +345,10 @@ def _ok(text: str, c: Candidate) -> bool:
             max(0, c.start - 3) : c.start
         ].strip().endswith((".", '"', "\u201c")):
             return False  # "Theresa May"-like: a capitalised word just before
+        nxt = _NEXT_WORD.match(text, c.end)
+        if ("mod" not in g and nxt and nxt.group(1)[:1].isupper() and nxt.group(1)[1:2].islower()
+                and before.lower() not in _words("month_ok_before") and not _is_date_word(nxt.group(1))):
+            return False  # a first name: "June Jordan wrote", "August Wilson's plays", "April Ryan asked"
         return True
     if f == "month_lc":  # "see u in dec", "since march": a lowercase month after a preposition of time
         word = g.get("month", "")
@@ -369,6 +382,8 @@ def _ok(text: str, c: Candidate) -> bool:
             return not any(w.lower() in generic for w in poss.groups() if w)
         m = _OF_BEFORE.search(text, max(0, c.start - 40), c.start)
         return not (m and m.group(1).lower() in generic)
+    if f == "short_year":  # "back in '98", "since '05"; not a quotation mark before a number
+        return _word_before(text, c.start) in _words("month_lc_before") | {"back", "of", "from", "by"}
     if f == "that_month":  # "That August, we drove west", "in that October"; not "he said that May was best"
         return text[c.start : c.start + 4] == "That" or _word_before(text, c.start) in _words("month_lc_before")
     if f == "not_restated":  # "10:35 a.m. (0735 GMT)": the same moment again in another zone (TimeBank leaves it)
@@ -427,6 +442,7 @@ def _ok(text: str, c: Candidate) -> bool:
     return True
 
 
+_STREET_NAME = re.compile(r"\s+(?:[A-Z][a-z]+\.?\s+){1,3}([A-Z][a-z]+\.?)")
 _RESTATED_TIME = re.compile(r"(?:[ap]\.?m\.?|\d:\d\d)\s*\($", re.IGNORECASE)
 _OF_WORD = re.compile(r"\s+of\s+([A-Za-z]+)")
 _NAME_WORD = re.compile(r"['\u2019]?\s+([A-Z][a-z]+)")

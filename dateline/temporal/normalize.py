@@ -389,6 +389,10 @@ def _set(c: Candidate) -> Frame:
     if "pod" in g:
         return Frame(type="SET", kind="value", value=f"XXXX-XX-XXT{lookup('POD', g['pod'])}", quant=quant,
                      freq=freq)
+    if "season" in g:  # "every spring"
+        return Frame(type="SET", kind="value", value=f"XXXX-{lookup('SEASON', g['season'])}", quant=quant, freq=freq)
+    if "we" in g:  # "every weekend"
+        return Frame(type="SET", kind="value", value="XXXX-WXX-WE", quant=quant, freq=freq)
     unit = lookup("UNIT", g["unit"]) or "D"
     n = parse_number(g["num"]) if "num" in g else float(c.rule.params.get("n", 1))  # "every other week": 2
     n = n or 1

@@ -427,7 +427,10 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
         if not _need(ref, need):
             return Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
         assert ref is not None
-        d = shift(ref.day, unit, int(f.n or 0))
+        n = int(f.n or 0)
+        if unit == "WE" and f.rel in ("this coming", "coming") and ref.day.isoweekday() < 6:
+            n = 0  # "this coming weekend" said on a weekday is this week's
+        d = shift(ref.day, unit, n)
         v = value_at(d, gran)
         if f.gran == "vague" and unit == "W":  # "for the week": some week of that year, as TimeBank writes it
             v = value_at(d, "year") + "-WXX"
