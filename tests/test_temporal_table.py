@@ -47,6 +47,10 @@ ABSOLUTE: list[Row] = [
      "2017-08-07/2017-08-08"),
     ("The card expires 06/2019.", D, "06/2019", "2019-06", "month", "2019-06-01/2019-07-01"),
     ("Margins widened in 3Q16.", D, "3Q16", "2016-Q3", "quarter", "2016-07-01/2016-10-01"),
+    # a day range closed by a year: both days are in that year, and the year is no mention of its own
+    ("The festival runs June 5-7, 2015.", D, "June 5", "2015-06-05", "day", "2015-06-05/2015-06-06"),
+    ("The festival runs June 5-7, 2015.", D, "7, 2015", "2015-06-07", "day", "2015-06-07/2015-06-08"),
+    ("Talks were held on March 3 and 4, 2014.", D, "4, 2014", "2014-03-04", "day", "2014-03-04/2014-03-05"),
     ("The 2H16 guidance was cut.", D, "2H16", "2016-H2", "half", "2016-07-01/2017-01-01"),
     ("Sales rose in the March quarter.", D, "the March quarter", "2017-Q1", "quarter", "2017-01-01/2017-04-01"),
     ("Sales fell in the June quarter of 2016.", D, "the June quarter of 2016", "2016-Q2", "quarter",

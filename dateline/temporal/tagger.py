@@ -340,7 +340,19 @@ def _range_years(text: str, cands: list, frames: list[Frame]) -> list[Frame]:
         if not _RANGE_LINK.match(text[cands[i].end : cands[i + 1].start]):
             continue
         out[i] = replace(f, year=g.year - 1 if (f.month, f.day or 0) > (g.month, g.day or 0) else g.year)
+    for i, f in enumerate(out):  # "June 5-7, 2015", "March 3 and 4, 2014": the days' year closes the range
+        if f.kind != "calendar" or f.year is not None or f.rel is not None or not (f.month and f.day):
+            continue
+        m = _DAY_RANGE_YEAR.match(text, cands[i].end)
+        if m is not None:
+            out[i] = replace(f, year=int(m.group(1)))
     return out
+
+
+_DAY_RANGE_YEAR_SPAN = re.compile(
+    r"\s*(?:[-\u2013]|\s(?:and|to|through|thru|or)\s)\s*(\d{1,2})(?:st|nd|rd|th)?,?\s+([12]\d{3})(?!\d)", re.IGNORECASE)
+_DAY_RANGE_YEAR = re.compile(
+    r"\s*(?:[-\u2013]|\s(?:and|to|through|thru|or)\s)\s*\d{1,2}(?:st|nd|rd|th)?,?\s+([12]\d{3})(?!\d)", re.IGNORECASE)
 
 
 def _numeric_order(frames: list[Frame], cands: list) -> list[Frame]:
@@ -439,10 +451,24 @@ def _coordinated_days(text: str, out: list[Mention]) -> list[Mention]:
     from dateline.temporal.extract import _word_after, _words
 
     extra = []
+    dropped: set[int] = set()
     for k, m in enumerate(out):
         if m.granularity != "day" or m.anchor_source == "unresolved" or not _ENDS_IN_DAY.search(m.text):
             continue
         if not _DAY_PART.fullmatch(m.value):
+            continue
+        closing = _DAY_RANGE_YEAR_SPAN.match(text, m.end)
+        if closing is not None and k + 1 < len(out) and out[k + 1].start == closing.start(2):
+            # "June 5-7, 2015": the closing day with its year is one date; the year is not a mention of its own
+            try:
+                d = date.fromisoformat(m.value).replace(day=int(closing.group(1)))
+            except ValueError:
+                continue
+            iv = interval_of(d.isoformat())
+            s, e = closing.start(1), closing.end(2)
+            extra.append(replace(m, start=s, end=e, text=text[s:e], value=d.isoformat(), anchor_source="absolute",
+                                 start_date=iv[0] if iv else None, end_date=iv[1] if iv else None, mod=None))
+            dropped.add(k + 1)
             continue
         mt = _AND_DAY.match(text, m.end)
         if mt is None or (k + 1 < len(out) and out[k + 1].start < mt.end()):
@@ -461,7 +487,8 @@ def _coordinated_days(text: str, out: list[Mention]) -> list[Mention]:
         s, e = mt.start(1), mt.end()
         extra.append(replace(m, start=s, end=e, text=text[s:e], value=d.isoformat(),
                              start_date=iv[0] if iv else None, end_date=iv[1] if iv else None, mod=None))
-    return sorted(out + extra, key=lambda m: m.start) if extra else out
+    kept = [m for k, m in enumerate(out) if k not in dropped]
+    return sorted(kept + extra, key=lambda m: m.start) if extra else out
 
 
 _AND_OR = re.compile(r"(?:,?[ \t]+(?:and|or|&)[ \t]+|,[ \t]*)$", re.IGNORECASE)
