@@ -124,6 +124,12 @@ NARRATIVE: list[Row] = [
     ("music from the 60's", D, "the 60's", "196", "DATE", None),
     ("Q4'16 results were weak", D, "Q4'16", "2016-Q4", "DATE", None),
     ("It shipped May 23rd, '16.", D, "May 23rd, '16", "2016-05-23", "DATE", None),
+    # a weekday before the numeric date it names is one date; an nth weekday of a month
+    ("show Sat 8/12 @ 8pm", date(2017, 8, 9), "Sat 8/12", "2017-08-12", "DATE", None),
+    ("Thu 8/17 doors at 7", date(2017, 8, 9), "Thu 8/17", "2017-08-17", "DATE", None),
+    ("Polls open on the first Monday in October.", date(2017, 8, 9), "the first Monday in October", "2017-10-02",
+     "DATE", None),
+    ("It fell on the last Friday of May 2016.", D, "the last Friday of May 2016", "2016-05-27", "DATE", None),
     # "this coming weekend" said on a weekday is this week's; "til" points ahead like "until"
     ("big party this coming weekend", date(2017, 8, 9), "this coming weekend", "2017-W32-WE", "DATE", None),
     ("off til monday", date(2017, 8, 9), "monday", "2017-08-14", "DATE", None),

@@ -197,6 +197,9 @@ def _calendar(c: Candidate, typ: str) -> Frame:
             kw["type"] = "TIME"
     if "holiday" in g:
         kw["holiday"] = lookup("HOLIDAY", g["holiday"])
+    if "nth" in g:  # "the first Monday in October": a holiday rule of its own (holidays.tsv writes 1st-1-10)
+        nth = "last" if g["nth"].lower() == "last" else f"{_ordinal(g['nth'])}th"
+        kw["holiday"] = f"{nth}-{lookup('WEEKDAY', g['nweekday'])}-{int(lookup('MONTH', g['nmonth']) or 1)}"
     if "rel" in g:
         kw["rel"] = canon_rel(g["rel"])
     if "relyear" in g:  # "June last year": the year is relative, the month is not

@@ -142,6 +142,7 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
     out = _attach_clock_times(text, out, frames)
     out = _coordinated_days(text, out)
     out = _coordinated_sets(text, out)
+    out = _weekday_numeric_dates(text, out)
     out = _day_before_after(text, out)
     if foreign:
         out = _merge_foreign(text, out, foreign)
@@ -489,6 +490,24 @@ def _coordinated_days(text: str, out: list[Mention]) -> list[Mention]:
                              start_date=iv[0] if iv else None, end_date=iv[1] if iv else None, mod=None))
     kept = [m for k, m in enumerate(out) if k not in dropped]
     return sorted(kept + extra, key=lambda m: m.start) if extra else out
+
+
+_WEEKDAY_GAP = re.compile(r",?[ \t]*")
+
+
+def _weekday_numeric_dates(text: str, out: list[Mention]) -> list[Mention]:
+    """A weekday written before the numeric date it names is one date: "Sat 8/12 @ 8pm" is 2017-08-12, not last
+    Saturday and a second date."""
+    res: list[Mention] = []
+    for m in out:
+        prev = res[-1] if res else None
+        if (prev is not None and prev.timex_type == "DATE" and lookup("WEEKDAY", prev.text.rstrip(".,")) is not None
+                and m.timex_type == "DATE" and m.granularity == "day" and m.text[:1].isdigit()
+                and _WEEKDAY_GAP.fullmatch(text, prev.end, m.start)):
+            res[-1] = replace(m, start=prev.start, text=text[prev.start : m.end])
+            continue
+        res.append(m)
+    return res
 
 
 _AND_OR = re.compile(r"(?:,?[ \t]+(?:and|or|&)[ \t]+|,[ \t]*)$", re.IGNORECASE)
