@@ -140,6 +140,10 @@ NARRATIVE: list[Row] = [
      None),
     ("In 2016, Trump won; he took office in January.", date(2017, 6, 30), "January", "2017-01", "DATE", None),
     ("The company, founded in 1990, said in September that profits fell.", D, "September", "2016-09", "DATE", None),
+    # "The day before,", "the year after.": a unit off the date last told
+    ("He was arrested on March 3, 2015. The day before, he had bought a gun.", D, "The day before", "2015-03-02",
+     "DATE", None),
+    ("In 1990 he moved to Rome. The year after, he married.", D, "The year after", "1991", "DATE", None),
     # "That August": the month of the year the story is in
     ("It was the summer of 1969. That August, we drove west.", D, "That August", "1969-08", "DATE", None),
     # a date fronted before a comma takes the tense of the clause after it
@@ -617,6 +621,7 @@ NEGATIVES = [
     "We met two Fridays ago.",
     "Kipchoge won in 2:08:44.",
     "June Jordan wrote poems.",
+    "They met the day before the election.",
     "August Wilson wrote plays.",
     "April Ryan, a reporter, asked.",
     "The fire broke out at 1900 Main Street.",
