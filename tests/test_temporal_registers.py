@@ -144,6 +144,9 @@ NARRATIVE: list[Row] = [
     ("He was arrested on March 3, 2015. The day before, he had bought a gun.", D, "The day before", "2015-03-02",
      "DATE", None),
     ("In 1990 he moved to Rome. The year after, he married.", D, "The year after", "1991", "DATE", None),
+    # a bare day of the month is in the month last told
+    ("In March 1999 the siege began. On the 14th, the wall fell.", None, "the 14th", "1999-03-14", "DATE", None),
+    ("On the 14th he escaped.", date(2017, 8, 9), "the 14th", "2017-07-14", "DATE", None),
     # "That August": the month of the year the story is in
     ("It was the summer of 1969. That August, we drove west.", D, "That August", "1969-08", "DATE", None),
     # a date fronted before a comma takes the tense of the clause after it

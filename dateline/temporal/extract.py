@@ -268,8 +268,9 @@ def _ok(text: str, c: Candidate) -> bool:
         return low in _words("holiday_ok_before") or low in _words("function_words") or low in table("WEEKDAY")
     if f == "day_of_month":  # "on the 5th", "by the 21st": not "the 5th floor", "the 3rd Division"
         after = _word_after(text, c.end)
+        opens_clause = after.lower() in _words("subject_pronouns") or after.lower() in _words("share_of_before")
         return _word_before(text, c.start) in _words("numeric_ok_before") and not (
-            after[:1].isalpha() and text[c.end : c.end + 1] == " " and (
+            after[:1].isalpha() and text[c.end : c.end + 1] == " " and not opens_clause and (
                 after.lower() not in _words("function_words") or after.lower() in ("over", "time", "place")))
     if f == "y2k":  # "2k19", not the game "NBA 2K19"
         m = _WORD_BEFORE.search(text, max(0, c.start - 40), c.start)

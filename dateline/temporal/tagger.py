@@ -258,7 +258,13 @@ def _narrative_ref(f: Frame, last: Anchor | None, ref: Ref | None) -> Ref | None
 
 
 def _following_ref(text: str, c, f: Frame, last: Anchor | None) -> Ref | None:
-    """ "the following March", "the next spring": after the date last told, not after the document date."""
+    """ "the following March", "the next spring": after the date last told, not after the document date.
+
+    A bare day of the month ("On the 14th") is in the month last told ("In March 1999 ... On the 14th").
+    """
+    if (last is not None and f.kind == "calendar" and f.day and not f.month and f.year is None and not f.weekday
+            and last.gran in ("month", "day", "time")):
+        return Ref(last.start, "day", "inferred")
     if (last is None or f.kind != "calendar" or f.year is not None or f.rel not in ("next", "following", "previous")
             or not (f.month or f.season) or f.day or not text[c.start : c.start + 4].lower() == "the "):
         return None
