@@ -430,6 +430,9 @@ def _ok(text: str, c: Candidate) -> bool:
         after = _word_after(text, c.end).lower()
         if after == "old" or text[c.end : c.end + 4] == "-old":
             return False  # ages: "52 years old"
+        if (unit.lower() == "day" and after in _words("day_compound_after") and text[c.end : c.end + 1] == " "
+                and "-" not in text[c.start : c.end]):
+            return False  # a compound noun: "a day trader", "a day trip" (not the duration in "a one-day trip")
         share = _OF_WORD.match(text, c.end)
         if unit.lower() in ("quarter", "quarters") and share and share.group(1).lower() in _words("share_of_before"):
             return False  # a share: "a quarter of the vote", "three quarters of its members"; not "two quarters of growth"

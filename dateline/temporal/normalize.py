@@ -398,7 +398,10 @@ def _set(c: Candidate) -> Frame:
         return Frame(type="SET", kind="value", value="XXXX-WXX-WE", quant=quant, freq=freq)
     unit = lookup("UNIT", g["unit"]) or "D"
     n = parse_number(g["num"]) if "num" in g else float(c.rule.params.get("n", 1))  # "every other week": 2
-    n = n or 1
+    if n is None:  # "every few weeks": a vague number of them
+        u = UNIT_TO_TIMEX["W" if unit == "FN" else unit]
+        return Frame(type="SET", kind="value", value=f"PTX{u}" if unit in TIME_UNITS else f"PX{u}", quant=quant,
+                     freq=freq)
     if unit == "FN":
         unit, n = "W", n * 2
     u = UNIT_TO_TIMEX[unit]
