@@ -486,6 +486,8 @@ DURATIONS_SETS_MODS: list[tuple[str, str, str, str, str | None, str | None, str 
     ("The board meets every other week.", "every other week", "SET", "P2W", None, None, "EVERY"),
     ("The board meets every Monday and Thursday.", "Thursday", "SET", "XXXX-WXX-4", None, None, None),
     ("The buses come every few minutes.", "every few minutes", "SET", "PTXM", None, None, "EVERY"),
+    ("The board meets twice yearly.", "twice yearly", "SET", "P1Y", None, "2X", None),
+    ("She calls several times a week.", "several times a week", "SET", "P1W", None, "XX", None),
     ("The shop opens each Tuesday, Wednesday and Friday.", "Wednesday", "SET", "XXXX-WXX-3", None, None, None),
     ("The economy saw two quarters of growth.", "two quarters", "DURATION",
      "P2Q", None, None, None),

@@ -368,8 +368,13 @@ def _set(c: Candidate) -> Frame:
     g = c.groups
     if "adv" in g:
         row = table("SETADV").get(norm_key(g["adv"])) or ["P1D"]
+        freq = (row[2] or None) if len(row) > 2 else None
+        if "freq" in g:  # "twice yearly", "three times weekly"
+            fw = norm_key(g["freq"])
+            k = {"once": 1, "twice": 2, "thrice": 3}.get(fw) or parse_number(fw.replace(" times", ""))
+            freq = "XX" if k is None else f"{_fmt_num(k)}X"
         return Frame(type="SET", kind="value", value=row[0], quant=(row[1] or None) if len(row) > 1 else None,
-                     freq=(row[2] or None) if len(row) > 2 else None)
+                     freq=freq)
     quant = None
     freq = None
     if "every" in g:
@@ -378,8 +383,8 @@ def _set(c: Candidate) -> Frame:
         fw = norm_key(g["freq"])
         k = {"once": 1, "twice": 2, "thrice": 3}.get(fw)
         if k is None:
-            k = parse_number(fw.replace(" times", "")) or 1
-        freq = f"{_fmt_num(k)}X"
+            k = parse_number(fw.replace(" times", ""))
+        freq = "XX" if k is None else f"{_fmt_num(k)}X"  # "several times a week": a vague count
     if "weekday" in g:
         w = g["weekday"]
         wd = lookup("WEEKDAY", w) or lookup("WEEKDAY", w[:-1])
