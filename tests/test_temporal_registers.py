@@ -65,7 +65,12 @@ SOCIAL: list[Row] = [
     ("last sat was fun", D, "last sat", "2017-08-05", "DATE", None),
     ("I'll be there sat morning", D, "sat morning", "2017-08-12", "DATE", None),
     ("wed night was wild", D, "wed night", "2017-08-02", "DATE", None),
-    ("happy friday \U0001f60a", D, "friday", "2017-08-04", "DATE", None),
+    ("happy friday \U0001f60a", date(2017, 8, 11), "friday", "2017-08-11", "DATE", None),  # posted on the day
+    # a post's bare day with no tense is the coming one ("exam on mon"); with a tense it follows it
+    ("exam on mon, studying all wknd", D, "mon", "2017-08-14", "DATE", None),
+    ("b-day party sat @ 7 #turnup", D, "sat", "2017-08-12", "DATE", None),
+    ("mon was awful", D, "mon", "2017-08-07", "DATE", None),
+    ("He spoke Friday.", D, "Friday", "2017-08-04", "DATE", None),
     ("#Monday blues", D, "Monday", "2017-08-07", "DATE", None),
     ("TOMORROW!!! \U0001f389", D, "TOMORROW", "2017-08-09", "DATE", None),
     ("lunch at 4pm", D, "4pm", "2017-08-08T16:00", "TIME", None),

@@ -41,6 +41,16 @@ def _compares_year_to_date(text: str, start: int, out: list[Mention]) -> bool:
 _LATEST = ("latest", "most recent", "just-ended")  # a quarter already over: not the current one
 
 
+_FULL_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?:s)?|[A-Z]{3,}DAY", re.IGNORECASE)
+
+
+def _posted_day(groups: dict[str, str]) -> bool:
+    """Whether a weekday is written as posts write it: an undotted abbreviation or all lowercase ("mon", "sat",
+    "thurs", "friday"), not as news does ("Friday", "Fri.")."""
+    word = groups.get("weekday") or ""
+    return bool(word) and (word.islower() or not _FULL_WEEKDAY.fullmatch(word)) and not word.endswith(".")
+
+
 def _needs_tense(f: Frame) -> bool:
     if f.kind != "calendar" or f.year is not None or f.decade is not None or f.century is not None:
         return False
@@ -86,6 +96,8 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
     out: list[Mention] = []
     for i, (c, f) in enumerate(zip(cands, frames, strict=True)):
         tense, cue = tense_and_cue(text, c.start, c.end) if _needs_tense(f) else (None, None)
+        if tense is None and f.weekday and f.rel is None and _posted_day(c.groups):
+            tense = "future"  # "exam on mon", "party sat @ 7": a post's bare day is the coming one
         anchor = last
         narrated = f.kind == "relative" and _narrated(text, c, f, last, ref, history)
         if narrated:
