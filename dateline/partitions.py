@@ -255,11 +255,29 @@ def _mark_complete(warehouse: str, key: str) -> None:
 
 def read_manifest(warehouse: str) -> dict[str, dict]:
     """Partition key -> its ``ingest_manifest`` row."""
+    if not storage.is_local(warehouse):
+        return {row["partition_key"]: row for _, t in storage.iter_table_files(warehouse, "ingest_manifest")
+                for row in t.to_pylist()}
+    # A run reads the manifest four times (the runner, then each per-file stage) and one file per inbox file
+    # changes in between: only files whose fingerprint changed are read again. Locally a fingerprint holds the
+    # inode, and every writer renames a new file into place.
+    base = storage.parquet_root(warehouse)
+    fingerprints = storage.file_fingerprints(warehouse, "ingest_manifest")
+    cache = _manifest_cache.setdefault(str(warehouse), {})
+    for path in cache.keys() - fingerprints.keys():
+        del cache[path]
     out = {}
-    for _, t in storage.iter_table_files(warehouse, "ingest_manifest"):
-        for row in t.to_pylist():
-            out[row["partition_key"]] = row
+    for path, fp in sorted(fingerprints.items()):
+        if cache.get(path, (None,))[0] != fp:
+            rows = storage.read_file_columns(warehouse, f"{base}/{path}", "ingest_manifest").to_pylist()
+            cache[path] = (fp, rows)
+        for row in cache[path][1]:
+            out[row["partition_key"]] = dict(row)
     return out
+
+
+# Warehouse -> manifest file (relative path) -> (its fingerprint, its rows), for read_manifest.
+_manifest_cache: dict[str, dict[str, tuple[str, list[dict]]]] = {}
 
 
 def _has_outputs(warehouse: str, key: str, row: dict) -> bool:
