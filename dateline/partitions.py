@@ -13,8 +13,9 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -133,13 +134,47 @@ def map_partitions(fn: Callable[..., dict], args: Sequence[tuple], workers: int 
     """``fn(*a)`` for every ``a`` in ``args``, in order, over a pool of ``workers`` processes.
 
     Runs in-process when there is one item or one worker (no pool start-up cost).
-    Uses ``spawn``: forking a process that runs Dagster's threads is unsafe.
+    Uses ``spawn``: forking a process that runs Dagster's threads is unsafe. Inside ``kept_workers`` the
+    pool outlives the call, for the next one.
     """
     n = min(worker_count(workers), len(args))
     if n <= 1:
         return [fn(*a) for a in args]
-    with ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn")) as pool:
-        return list(pool.map(fn, *zip(*args, strict=True)))
+    if _kept is None:
+        with ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn")) as pool:
+            return list(pool.map(fn, *zip(*args, strict=True)))
+    if n not in _kept:
+        _kept[n] = ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"))
+    try:
+        return list(_kept[n].map(fn, *zip(*args, strict=True)))
+    except BaseException:
+        _kept.pop(n).shutdown(cancel_futures=True)  # a retry starts afresh (a worker may have died)
+        raise
+
+
+# The pools ``map_partitions`` keeps inside ``kept_workers``, by size; None outside it.
+_kept: dict[int, ProcessPoolExecutor] | None = None
+
+
+@contextmanager
+def kept_workers() -> Iterator[None]:
+    """Keep ``map_partitions``'s worker processes from one call to the next until the block ends, when they exit.
+
+    For several per-file stages run one after another in this process (a headless in-process run): a spawned
+    worker spends about 2 s importing the tagger before its first file, once per stage otherwise. Not for the
+    whole-warehouse steps: idle workers would hold their memory while those run.
+    """
+    global _kept
+    if _kept is not None:  # nested: the outer block owns the pools
+        yield
+        return
+    _kept = {}
+    try:
+        yield
+    finally:
+        pools, _kept = _kept, None
+        for pool in pools.values():
+            pool.shutdown()
 
 
 def run_in_child(fn: Callable[..., dict], *args: Any) -> dict:
@@ -220,11 +255,29 @@ def _mark_complete(warehouse: str, key: str) -> None:
 
 def read_manifest(warehouse: str) -> dict[str, dict]:
     """Partition key -> its ``ingest_manifest`` row."""
+    if not storage.is_local(warehouse):
+        return {row["partition_key"]: row for _, t in storage.iter_table_files(warehouse, "ingest_manifest")
+                for row in t.to_pylist()}
+    # A run reads the manifest four times (the runner, then each per-file stage) and one file per inbox file
+    # changes in between: only files whose fingerprint changed are read again. Locally a fingerprint holds the
+    # inode, and every writer renames a new file into place.
+    base = storage.parquet_root(warehouse)
+    fingerprints = storage.file_fingerprints(warehouse, "ingest_manifest")
+    cache = _manifest_cache.setdefault(str(warehouse), {})
+    for path in cache.keys() - fingerprints.keys():
+        del cache[path]
     out = {}
-    for _, t in storage.iter_table_files(warehouse, "ingest_manifest"):
-        for row in t.to_pylist():
-            out[row["partition_key"]] = row
+    for path, fp in sorted(fingerprints.items()):
+        if cache.get(path, (None,))[0] != fp:
+            rows = storage.read_file_columns(warehouse, f"{base}/{path}", "ingest_manifest").to_pylist()
+            cache[path] = (fp, rows)
+        for row in cache[path][1]:
+            out[row["partition_key"]] = dict(row)
     return out
+
+
+# Warehouse -> manifest file (relative path) -> (its fingerprint, its rows), for read_manifest.
+_manifest_cache: dict[str, dict[str, tuple[str, list[dict]]]] = {}
 
 
 def _has_outputs(warehouse: str, key: str, row: dict) -> bool:

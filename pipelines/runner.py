@@ -12,7 +12,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from assets.ingest import events, raw_articles, temporal_mentions
 from assets.partitions import inbox_files
 from dateline import storage
-from dateline.partitions import stale_partitions
+from dateline.partitions import kept_workers, stale_partitions
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
 from pipelines.resources import default_resources
 from pipelines.sensors import drop_file_rows, inbox_snapshot
@@ -73,8 +73,10 @@ def run_pipeline(
             on_stage(f"ingest, tag and extract events from {len(ordered)} file(s)", 0, 2)
         # One run over the whole partition range (single-run backfill): the assets fan files out over processes.
         tags = {ASSET_PARTITION_RANGE_START_TAG: ordered[0], ASSET_PARTITION_RANGE_END_TAG: ordered[-1]}
-        result = materialize(definitions, selection=PER_FILE, tags=tags, instance=instance, resources=resources,
-                             run_config=QUIET)
+        # The three stages share their worker processes (each would otherwise start and import its own).
+        with kept_workers():
+            result = materialize(definitions, selection=PER_FILE, tags=tags, instance=instance,
+                                 resources=resources, run_config=QUIET)
         report.run_ids.append(result.run_id)
     if on_stage:
         on_stage("deduplicate, build the timeline, check and publish", 1, 2)

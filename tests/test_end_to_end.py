@@ -200,6 +200,42 @@ def test_backfill_over_all_partitions_in_one_run_with_a_process_pool(tmp_path: P
         assert per_key == {"f0.jsonl": 2, "f1.jsonl": 2, "f2.jsonl": 1, "f3.jsonl": 2}
 
 
+def test_kept_workers_serve_successive_stages_and_exit_with_the_block() -> None:
+    """Inside ``kept_workers`` a second fan-out runs in the processes of the first (no new start-up);
+    outside it each call has processes of its own; the kept ones are gone when the block ends."""
+    import operator
+    import os
+
+    from dateline.partitions import kept_workers, map_partitions
+
+    def pids() -> set[int]:
+        return set(map_partitions(operator.call, [(os.getpid,)] * 4, workers=2))
+
+    with kept_workers():
+        first, second = pids(), pids()
+    assert os.getpid() not in first and second <= first
+    for pid in first:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert not pids() & pids()
+
+
+def test_headless_run_with_kept_workers_over_the_pool(tmp_path: Path) -> None:
+    """The runner's per-file stages share one pool: every file's events arrive, and a second run is a no-op."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(3):
+        (inbox / f"f{i}.jsonl").write_text(json.dumps(
+            {"url": f"https://example.org/{i}", "published_at": f"2024-0{i + 1}-15",
+             "text": f"Story {i}: the council voted on Monday and will meet again next month."}) + "\n")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("dateline.partitions.POOL_MIN_BYTES", 0)  # force the pool on tiny files
+        run_pipeline(inbox, tmp_path / "warehouse", workers=2)
+        db = tmp_path / "warehouse" / "timeline.duckdb"
+        assert query(db, "SELECT count(DISTINCT partition_key), count(*) FROM events") == [(3, 6)]
+        assert len(run_pipeline(inbox, tmp_path / "warehouse", workers=2).run_ids) == 1  # nothing stale: no per-file run
+
+
 def test_same_url_in_two_files_is_one_canonical_article_and_one_duplicate(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -138,3 +138,25 @@ def test_dedupe_in_small_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(dedupe, "_SCREEN_CODES", 50)
     monkeypatch.setattr(dedupe, "_VERIFY_ARTICLES", 3)
     assert find_duplicate_articles(rows) == expected
+
+
+def test_manifest_read_again_follows_rewrites_and_removals(tmp_path: Path) -> None:
+    """read_manifest re-reads only manifest files whose fingerprint changed, and gives what a fresh read gives."""
+    inbox, wh = tmp_path / "inbox", str(tmp_path / "warehouse")
+    inbox.mkdir()
+    for name in ("a.jsonl", "b.jsonl"):
+        _write(inbox / name, ["The council met on Monday."])
+        partitions.ingest_partition(str(inbox), wh, name)
+
+    def fresh() -> dict[str, dict]:
+        partitions._manifest_cache.clear()
+        return partitions.read_manifest(wh)
+
+    first = partitions.read_manifest(wh)
+    assert {k: r["complete"] for k, r in first.items()} == {"a.jsonl": False, "b.jsonl": False}
+    partitions._mark_complete(wh, "a.jsonl")  # same size: only the inode tells the rewrite apart
+    again = partitions.read_manifest(wh)
+    assert {k: r["complete"] for k, r in again.items()} == {"a.jsonl": True, "b.jsonl": False}
+    assert again == fresh()
+    storage.drop_partition(wh, "ingest_manifest", "b.jsonl")
+    assert set(partitions.read_manifest(wh)) == {"a.jsonl"} == set(fresh())
