@@ -129,6 +129,13 @@ NARRATIVE: list[Row] = [
     ("music from the 60's", D, "the 60's", "196", "DATE", None),
     ("Q4'16 results were weak", D, "Q4'16", "2016-Q4", "DATE", None),
     ("It shipped May 23rd, '16.", D, "May 23rd, '16", "2016-05-23", "DATE", None),
+    # second review: "N years ago the ...", zones in parentheses, dates moved to a day, the Sun
+    ("Ten years ago the firm was small.", D, "Ten years ago", "2007", "DATE", None),
+    ("landed at 5:30 p.m. (1530 GMT)", D, "5:30 p.m.", "2017-08-08T17:30", "TIME", None),
+    ("The plane landed around 1115 GMT.", D, "around 1115 GMT", "2017-08-08T11:15", "TIME", "APPROX"),
+    ("Flights were delayed Sunday.", D, "Sunday", "2017-08-06", "DATE", None),
+    ("The deadline was extended to Friday.", D, "Friday", "2017-08-11", "DATE", None),
+    ("The meeting was moved to Thursday.", D, "Thursday", "2017-08-10", "DATE", None),
     # a weekday before the numeric date it names is one date; an nth weekday of a month
     ("show Sat 8/12 @ 8pm", date(2017, 8, 9), "Sat 8/12", "2017-08-12", "DATE", None),
     ("Thu 8/17 doors at 7", date(2017, 8, 9), "Thu 8/17", "2017-08-17", "DATE", None),
@@ -629,6 +636,7 @@ NEGATIVES = [
     "We met two Fridays ago.",
     "Kipchoge won in 2:08:44.",
     "June Jordan wrote poems.",
+    "The Earth orbits the Sun.",
     "They met the day before the election.",
     "August Wilson wrote plays.",
     "April Ryan, a reporter, asked.",

@@ -193,6 +193,8 @@ def _weekday_in_context(text: str, c: Candidate) -> bool:
     if nxt and nxt.group(1)[:1].isupper() and (nxt.group(1).lower() in _words("weekday_name_after") or (
             (g.get("pod") or "").istitle() and (g.get("weekday") or "").istitle())):
         return False  # a title: "The Sunday Times", "Monday Night Football", "Saturday Night Live"
+    if word.rstrip(".") == "sun" and _word_before(text, c.start) == "the":
+        return False  # "orbits the Sun.", "reported by the Sun"
     if word not in _WEEKDAY_CTX:
         return True
     if word == "sun" and _ADJ_AFTER.match(text, c.end) and _ADJ_AFTER.match(text, c.end).group(1)[:1].isupper():  # type: ignore[union-attr]
@@ -299,6 +301,8 @@ def _ok(text: str, c: Candidate) -> bool:
         after_raw = _word_after(text, c.end) if text[c.end : c.end + 1].isspace() else ""  # "In 2016, students"
         after = after_raw.lower()
         nxt = text[c.end : c.end + 2]
+        if _ZONE_AFTER.match(text, c.end):
+            return False  # a clock time in a zone: "(1530 GMT)", "around 1115 GMT"
         street = _STREET_NAME.match(text, c.end)
         if (street and street.group(1).lower().rstrip(".") in _words("street_suffix")
                 and before not in _words("month_lc_before")):
@@ -446,6 +450,7 @@ def _ok(text: str, c: Candidate) -> bool:
     return True
 
 
+_ZONE_AFTER = re.compile(r"\s+(?:GMT|UTC|EST|EDT|CST|CDT|PST|PDT|CET|BST|local time)\b")
 _STREET_NAME = re.compile(r"\s+(?:[A-Z][a-z]+\.?\s+){1,3}([A-Z][a-z]+\.?)")
 _RESTATED_TIME = re.compile(r"(?:[ap]\.?m\.?|\d:\d\d)\s*\($", re.IGNORECASE)
 _OF_WORD = re.compile(r"\s+of\s+([A-Za-z]+)")
