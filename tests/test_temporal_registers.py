@@ -129,6 +129,20 @@ NARRATIVE: list[Row] = [
     ("music from the 60's", D, "the 60's", "196", "DATE", None),
     ("Q4'16 results were weak", D, "Q4'16", "2016-Q4", "DATE", None),
     ("It shipped May 23rd, '16.", D, "May 23rd, '16", "2016-05-23", "DATE", None),
+    # reported speech: the reporting verb governs the date beside it, not the future in what was said
+    ("Maliki told ABC television Tuesday that Iraqi forces will be ready.", date(2006, 11, 29), "Tuesday",
+     "2006-11-28", "DATE", None),
+    ("On Monday, the president said he will sign the bill.", date(2006, 11, 14), "Monday", "2006-11-13", "DATE",
+     None),
+    ("The company announced on Monday it would spend more.", date(2006, 11, 14), "Monday", "2006-11-13", "DATE",
+     None),
+    ("He said the vote will be held on Friday.", date(2006, 11, 14), "Friday", "2006-11-17", "DATE", None),
+    ("The singer, who will perform on Saturday, was born in Lagos.", date(2006, 11, 16), "Saturday", "2006-11-18",
+     "DATE", None),
+    # "a year ago" counts from the document date, "a year earlier" from the year told; "following Tuesday's"
+    ("The company was founded in 1990. A year ago it moved to Boston.", D, "A year ago", "2016", "DATE", None),
+    ("In 1990 he moved. A year earlier he had married.", D, "A year earlier", "1989", "DATE", None),
+    ("Fujimori was praised following Tuesday's raid.", date(1997, 4, 23), "Tuesday", "1997-04-22", "DATE", None),
     # second review: "N years ago the ...", zones in parentheses, dates moved to a day, the Sun
     ("Ten years ago the firm was small.", D, "Ten years ago", "2007", "DATE", None),
     ("landed at 5:30 p.m. (1530 GMT)", D, "5:30 p.m.", "2017-08-08T17:30", "TIME", None),

@@ -97,6 +97,12 @@ def _quoted(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 
 
 _FUTURE_WEIGHT = 0.5  # a future cue at distance d competes like a past cue at d/2
+_REPORTING = r"(?:said|says|say|told|tells|announced|announces|added|stated|reported|declared|insisted|warned|noted)"
+_LATER_CLAUSE = re.compile(rf"\b(?:that|which|who|whom|whose|because|although|while|but|{_REPORTING})\b|[,;:\"\u201c\u201d]"
+                           r"|``|''", re.IGNORECASE)
+_REPORTED_BEFORE = re.compile(rf"\b{_REPORTING}\b(?:[ \t]+[\w.'-]+){{0,4}}[ \t]+(?:on|in|late|early)?[ \t]*$",
+                              re.IGNORECASE)
+_LATER_CLAUSE_WEIGHT = 4.0  # a cue in a clause after the date's own counts as if four times as far
 
 
 def tense_at(text: str, start: int, end: int) -> str | None:
@@ -160,6 +166,12 @@ def tense_and_cue(text: str, start: int, end: int) -> tuple[str | None, Cue | No
     cues = _cues()
     best: tuple[float, str] | None = None
     best_cue: Cue | None = None
+    # "announced on Monday it would ...": a reporting verb just before the date governs it, not the clause after;
+    # "On Monday, the president said he will ...": a fronted date's comma opens its own clause, not a later one
+    reported = _REPORTED_BEFORE.search(text, max(lo, start - 60), start) is not None
+    after_from = end
+    if len(text[lo:start].split()) <= 1 and text[end:].lstrip().startswith(","):
+        after_from = text.index(",", end) + 1
     words = [(m.group().lower().replace("\u2019", "'"), m) for m in _WORD.finditer(text, lo, hi)
              if not any(a <= m.start() < b for a, b in quotes)]
     prev = ""
@@ -195,6 +207,8 @@ def tense_and_cue(text: str, start: int, end: int) -> tuple[str | None, Cue | No
         dist: float = start - m.end() if m.end() <= start else (m.start() - end) + 1
         if t == "future":
             dist *= _FUTURE_WEIGHT
+        if m.start() >= end and (reported or _LATER_CLAUSE.search(text, after_from, m.start())):
+            dist *= _LATER_CLAUSE_WEIGHT  # "told ABC Tuesday that forces will be ready": the reporting verb governs
         if best is None or dist < best[0]:
             best = (dist, t)
             best_word = w

@@ -193,6 +193,9 @@ def _weekday_in_context(text: str, c: Candidate) -> bool:
     if nxt and nxt.group(1)[:1].isupper() and (nxt.group(1).lower() in _words("weekday_name_after") or (
             (g.get("pod") or "").istitle() and (g.get("weekday") or "").istitle())):
         return False  # a title: "The Sunday Times", "Monday Night Football", "Saturday Night Live"
+    if ((g.get("rel") or "").lower() == "following" and not text[c.start : c.start + 4].lower() == "the "
+            and text[c.end : c.end + 2] in ("'s", "\u2019s")):
+        return False  # "praised following Tuesday's raid": the preposition, then Tuesday's
     if word.rstrip(".") == "sun" and _word_before(text, c.start) == "the":
         return False  # "orbits the Sun.", "reported by the Sun"
     if word not in _WEEKDAY_CTX:

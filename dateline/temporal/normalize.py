@@ -442,7 +442,8 @@ def _fixed(c: Candidate) -> Frame:
 def _year_ago(c: Candidate) -> Frame:
     u = norm_key(c.groups.get("unit", ""))
     gran = {"quarter": "quarter", "month": "month", "year": "year", "week": "week"}.get(u)
-    return Frame(type="DATE", kind="offset", unit="Y", n=-1, rel="year_ago", anchor="narrative", gran=gran)
+    anchor = "dct" if c.groups.get("dir", "").lower() == "ago" else "narrative"  # "a year ago" vs "a year earlier"
+    return Frame(type="DATE", kind="offset", unit="Y", n=-1, rel="year_ago", anchor=anchor, gran=gran)
 
 
 def _weekend(c: Candidate) -> Frame:

@@ -454,7 +454,9 @@ def resolve(f: Frame, ref: Ref | None, last: Anchor | None, tense: str | None = 
             n = round(n)
         if f.rel == "year_ago":
             # "a year ago", "the year-earlier quarter": the period under discussion, a year back
-            if last is not None and last.gran in ("quarter", "half", "month", "year") and f.gran in (None, last.gran):
+            # a year before the year told only for "a year earlier/before"; "a year ago" counts from the DCT
+            if last is not None and f.gran in (None, last.gran) and (
+                    last.gran in ("quarter", "half", "month") or (last.gran == "year" and f.anchor == "narrative")):
                 return Resolved("DATE", value_at(shift(last.start, "Y", -1), last.gran), last.source, f.mod)
             if not _need(ref, "month"):
                 return Resolved("DATE", unresolved_value(f), "unresolved", f.mod)
