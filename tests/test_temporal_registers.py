@@ -542,6 +542,15 @@ UNDATED: list[Row] = [
     # "this year" / "last week" speak of the text's own date: no history, months stay in the latest year
     ("The firm was founded in 1990 and listed in 2004. This year it moved, and in May it hired 50 people.", None,
      "May", "2004-05", "DATE", None),
+    # an undated text's weekday is placed only after a day it tells (the next such day); a limit ahead is no "now"
+    ("Japan attacked on Sunday, December 7, 1941. On Monday, Roosevelt asked Congress to declare war.", None,
+     "Monday", "1941-12-08", "DATE", None),
+    ("Lincoln was shot on April 14, 1865. He died on Saturday morning.", None, "Saturday morning", "1865-04-15",
+     "DATE", None),
+    ("Stocks rallied on Wednesday. The record was set October 21, 1987.", None, "Wednesday", "XXXX-WXX-3", "DATE",
+     None),
+    ("Sales rose 5 percent this year, and the firm aims to double them by 2025.", None, "this year", "XXXX", "DATE",
+     None),
     # the same texts with a document date decades later read the same
     (WW2, date(2010, 1, 5), "December 7", "1941-12-07", "DATE", None),
     (NAPOLEON, date(2010, 1, 5), "April 6", "1814-04-06", "DATE", None),

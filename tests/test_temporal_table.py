@@ -592,7 +592,7 @@ UNDATED = [
     ("It closed on May 5, 2014. The following week it reopened.", "The following week", "2014-W20", "absolute"),
     ("Sales rose in 2014. Last year they fell.", "Last year", "2013", "inferred"),
     ("Sales rose in 2014, and in May prices fell.", "May", "2014-05", "inferred"),
-    ("The vote was on March 3, 2016. On Monday the results came.", "Monday", "2016-02-29", "inferred"),
+    ("The vote was on March 3, 2016. On Monday the results came.", "Monday", "2016-03-07", "inferred"),  # the next
     ("They met on Monday.", "Monday", "XXXX-WXX-1", "unresolved"),
     ("It happened yesterday.", "yesterday", "XXXX-XX-XX", "unresolved"),
     ("It happened last week.", "last week", "XXXX-WXX", "unresolved"),

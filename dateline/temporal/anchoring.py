@@ -17,7 +17,7 @@ from dateline.temporal.lexicon import norm_key, read_tsv
 from dateline.temporal.resolve import Ref, Resolved
 from dateline.temporal.timex import granularity_of, interval_of
 
-__all__ = ["Cue", "tense_at", "tense_and_cue", "is_firm", "infer_ref", "sentence_bounds"]
+__all__ = ["Cue", "tense_at", "tense_and_cue", "is_deadline", "is_firm", "infer_ref", "sentence_bounds"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
 
@@ -127,6 +127,13 @@ _FIRM_MAX_WORDS_GUESSED = 1  # "resigned in February"; not "an unspecified date 
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\"\u201c\u201d]|``|''")
 
 
+def is_deadline(text: str, start: int) -> bool:
+    """Whether the date at ``start`` is named as a limit ("by 2025", "extended to Nov. 20", "due on", "a deadline
+    of"): one of the few words before it is in ``context_words.tsv`` list ``deadline_before``."""
+    near = _WORD.findall(text, max(0, start - 40), start)[-_DEADLINE_REACH:]
+    return any(w.lower() in _deadline_words() for w in near)
+
+
 def is_firm(text: str, cue: Cue | None, start: int, end: int) -> bool:
     """Whether the tense cue ``cue`` governs ``text[start:end]`` beyond doubt: in the same clause (no comma,
     colon, dash or quote between) with at most five words between ("will open in January", "fell sharply in
@@ -134,10 +141,7 @@ def is_firm(text: str, cue: Cue | None, start: int, end: int) -> bool:
     ("resigned in February"). Not "announced an agreement to acquire the bank, Ill., in January", nor a
     deadline ("extended to Nov. 20", "completed by Dec. 15").
     """
-    if cue is None:
-        return False
-    near = _WORD.findall(text, max(0, start - 40), start)[-_DEADLINE_REACH:]
-    if any(w.lower() in _deadline_words() for w in near):
+    if cue is None or is_deadline(text, start):
         return False  # "extended to Nov. 20", "a deadline of Jan. 14": a deadline, wherever the verb points
     gap = text[cue.end : start] if cue.end <= start else text[end : cue.start]
     if cue.end > start and gap.lstrip().startswith(","):

@@ -7,7 +7,13 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from dateline.temporal.absolute import foreign_dates, looks_english
-from dateline.temporal.anchoring import infer_ref, is_firm, sentence_bounds, tense_and_cue, tense_at
+from dateline.temporal.anchoring import (
+    infer_ref,
+    is_firm,
+    sentence_bounds,
+    tense_and_cue,
+    tense_at,
+)
 from dateline.temporal.extract import extract
 from dateline.temporal.lexicon import lookup
 from dateline.temporal.mention import Mention
@@ -51,6 +57,15 @@ def _posted_day(groups: dict[str, str]) -> bool:
     return bool(word) and (word.islower() or not _FULL_WEEKDAY.fullmatch(word)) and not word.endswith(".")
 
 
+_LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|through|before)\s+$", re.IGNORECASE)
+
+
+def _future_limit(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a limit still ahead ("aims to double sales by 2025"), not a date told
+    ("By 1814 the allies had reached Paris")."""
+    return bool(_LIMIT_BEFORE.search(text, max(0, start - 12), start)) and tense_at(text, start, end) != "past"
+
+
 def _needs_tense(f: Frame) -> bool:
     if f.kind != "calendar" or f.year is not None or f.decade is not None or f.century is not None:
         return False
@@ -78,7 +93,9 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
     if dct is not None:
         ref: Ref | None = Ref(dct, "day", "published_at")
     else:
-        ref = infer_ref([resolve(f, None, None) for f in frames if f.kind == "calendar"])
+        # a limit ahead ("to double sales by 2025") says nothing of when the text was written
+        ref = infer_ref([resolve(f, None, None) for c, f in zip(cands, frames, strict=True)
+                         if f.kind == "calendar" and not _future_limit(text, c.start, c.end)])
     history = _is_history(frames, ref)
     # tense of a history text's own verbs: "The next year, in the summer, they attacked" is past
     told = _mask_spans(text, cands) if history else text
@@ -107,6 +124,10 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
             f_ref = None  # "a summit set for April": history texts speak of the future too
         if i in sentence_year:  # "In 1962, the crisis began on October 16"
             f_ref = Ref(date(sentence_year[i], 1, 1), "year", "inferred")
+        undated_day = (ref is not None and ref.source == "inferred" and f.kind == "calendar" and f.weekday is not None
+                       and not (f.month or f.day or f.year) and f_ref is None)
+        if undated_day and last is not None and last.gran in ("day", "time") and f.rel is None:
+            f_ref, tense = Ref(last.start, "day", "inferred"), "future"  # "on Sunday, December 7, 1941. On Monday"
         if f_ref is not None:  # a history text: "In 1939 ... In March" is March 1939
             tense = "future" if f.weekday else None
         if (f.rel == "year_ago" or f.gran == "report") and anchor is not None and not is_reported(anchor, last_tense):
@@ -117,7 +138,9 @@ def tag(text: str, dct: date | None = None) -> list[Mention]:
                 and (f.rel not in _LATEST or reported is None or last_quarter.start <= reported)):
             anchor = last_quarter  # "the quarter" after other dates: still the quarter under discussion
         try:
-            r: Resolved = resolve(f, f_ref or ref, anchor, tense, is_firm(text, cue, c.start, c.end))
+            # an undated text's weekday is placed only after a day it tells: nothing says which week it means
+            day_ref = None if undated_day and f_ref is None else f_ref or ref
+            r: Resolved = resolve(f, day_ref, anchor, tense, is_firm(text, cue, c.start, c.end))
         except (ValueError, OverflowError):  # out of the calendar's range ("4000 years ago")
             r = Resolved(f.type, unresolved_value(f), "unresolved", f.mod)
         if (f.rel == "year_ago" or (f.gran == "report" and f.year is not None)) and r.value[:4].isdigit() and (
