@@ -13,25 +13,13 @@ from datetime import date
 from functools import cache
 from typing import NamedTuple
 
-from dateline.temporal.lexicon import norm_key, read_tsv
+from dateline.temporal.lexicon import context_words, norm_key, read_tsv
 from dateline.temporal.resolve import Ref, Resolved
 from dateline.temporal.timex import granularity_of, interval_of
 
 __all__ = ["Cue", "tense_at", "tense_and_cue", "is_deadline", "is_firm", "infer_ref", "sentence_bounds"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
-
-
-@cache
-def _ed_exceptions() -> frozenset[str]:
-    """Words ending in -ed that are not past-tense verbs (``context_words.tsv``, list ``not_past``)."""
-    return frozenset(r[1] for r in read_tsv("context_words.tsv") if r[0] == "not_past")
-
-
-@cache
-def _deadline_words() -> frozenset[str]:
-    """Words that make the date after them a deadline (``context_words.tsv``, list ``deadline_before``)."""
-    return frozenset(r[1] for r in read_tsv("context_words.tsv") if r[0] == "deadline_before")
 
 
 _DEADLINE_REACH = 3  # words before a date that may mark it as a deadline ("due on", "a deadline of")
@@ -131,7 +119,15 @@ def is_deadline(text: str, start: int) -> bool:
     """Whether the date at ``start`` is named as a limit ("by 2025", "extended to Nov. 20", "due on", "a deadline
     of"): one of the few words before it is in ``context_words.tsv`` list ``deadline_before``."""
     near = _WORD.findall(text, max(0, start - 40), start)[-_DEADLINE_REACH:]
-    return any(w.lower() in _deadline_words() for w in near)
+    return any(w.lower() in context_words("deadline_before") for w in near)
+
+
+def _clause_after(text: str, lo: int, start: int, end: int) -> int:
+    """Where the words after ``text[start:end]`` begin: past its comma when it opens its sentence ("On Monday,
+    the president said ..."), else at ``end``; ``lo`` is the sentence's start."""
+    if len(text[lo:start].split()) <= 1 and text[end:].lstrip().startswith(","):
+        return text.index(",", end) + 1
+    return end
 
 
 def is_firm(text: str, cue: Cue | None, start: int, end: int) -> bool:
@@ -143,11 +139,10 @@ def is_firm(text: str, cue: Cue | None, start: int, end: int) -> bool:
     """
     if cue is None or is_deadline(text, start):
         return False  # "extended to Nov. 20", "a deadline of Jan. 14": a deadline, wherever the verb points
-    gap = text[cue.end : start] if cue.end <= start else text[end : cue.start]
-    if cue.end > start and gap.lstrip().startswith(","):
-        lo, _ = sentence_bounds(text, start, end)
-        if len(text[lo:start].split()) <= 1:  # a fronted date scopes the clause after its comma
-            gap = gap.lstrip()[1:]  # "On Oct. 3, police arrested two men", "In October, the firm laid off 200"
+    if cue.end <= start:
+        gap = text[cue.end : start]
+    else:  # "On Oct. 3, police arrested two men": a fronted date scopes the clause after its comma
+        gap = text[_clause_after(text, sentence_bounds(text, start, end)[0], start, end) : cue.start]
     limit = _FIRM_MAX_WORDS_GUESSED if cue.guessed else _FIRM_MAX_WORDS
     return not _CLAUSE_BREAK.search(gap) and len(_FIRM_GAP.findall(gap)) <= limit
 
@@ -173,9 +168,7 @@ def tense_and_cue(text: str, start: int, end: int) -> tuple[str | None, Cue | No
     # "announced on Monday it would ...": a reporting verb just before the date governs it, not the clause after;
     # "On Monday, the president said he will ...": a fronted date's comma opens its own clause, not a later one
     reported = _REPORTED_BEFORE.search(text, max(lo, start - 60), start) is not None
-    after_from = end
-    if len(text[lo:start].split()) <= 1 and text[end:].lstrip().startswith(","):
-        after_from = text.index(",", end) + 1
+    after_from = _clause_after(text, lo, start, end)
     words = [(m.group().lower().replace("\u2019", "'"), m) for m in _WORD.finditer(text, lo, hi)
              if not any(a <= m.start() < b for a, b in quotes)]
     prev = ""
@@ -194,7 +187,7 @@ def tense_and_cue(text: str, start: int, end: int) -> tuple[str | None, Cue | No
         if t is None and "'" in w:
             t = cues.get(w[w.index("'") :])
         guessed = t is None
-        if t is None and len(w) > 4 and w.endswith("ed") and w not in _ed_exceptions():
+        if t is None and len(w) > 4 and w.endswith("ed") and w not in context_words("not_past"):
             t = "past"
         if t is not None and t.endswith("@"):  # a cue only right before the mention: "effective Feb. 1"
             t = t[:-1] if m.end() <= start and not text[m.end() : start].strip() else None

@@ -15,7 +15,17 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from dateline.temporal.lexicon import BLOCK_WORDS, TABLES, Rule, lookup, norm_key, read_tsv, rules, table
+from dateline.temporal.lexicon import (
+    BLOCK_WORDS,
+    TABLES,
+    Rule,
+    context_words,
+    lookup,
+    norm_key,
+    read_tsv,
+    rules,
+    table,
+)
 
 __all__ = ["Candidate", "extract"]
 
@@ -143,10 +153,7 @@ def _pair_rules(key: str, sep: str, next_key: str | None) -> tuple[int, ...]:
 # --- context filters ---------------------------------------------------------------------------
 
 
-@cache
-def _words(name: str) -> frozenset[str]:
-    """Context word list ``name`` from ``resources/context_words.tsv``."""
-    return frozenset(row[1] for row in read_tsv("context_words.tsv") if row[0] == name)
+_words = context_words  # the context word lists, by name
 
 
 _WORD_BEFORE = re.compile(r"([\w$\u20ac\u00a3#.'\u2019-]+)\W*$")

@@ -51,6 +51,12 @@ def read_tsv(name: str) -> list[list[str]]:
 
 
 @cache
+def context_words(name: str) -> frozenset[str]:
+    """Context word list ``name`` from ``resources/context_words.tsv`` (first column the list, second the word)."""
+    return frozenset(row[1] for row in read_tsv("context_words.tsv") if row[0] == name)
+
+
+@cache
 def table(name: str) -> dict[str, list[str]]:
     """Table ``name`` (e.g. ``"MONTH"``) as ``{lowercased key: [value, ...]}``."""
     fname = TABLES[name][0]

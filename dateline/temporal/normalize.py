@@ -364,15 +364,18 @@ def duration_value(n: float | None, unit: str) -> str:
     return f"P{whole}{u}{sub}{sub_u}"
 
 
+def _freq(words: str) -> str:
+    """TIMEX3 ``freq`` of "once", "twice", "three times", "several times": ``1X``, ``2X``, ``3X``, ``XX`` (vague)."""
+    fw = norm_key(words)
+    k = {"once": 1, "twice": 2, "thrice": 3}.get(fw) or parse_number(fw.replace(" times", ""))
+    return "XX" if k is None else f"{_fmt_num(k)}X"
+
+
 def _set(c: Candidate) -> Frame:
     g = c.groups
     if "adv" in g:
         row = table("SETADV").get(norm_key(g["adv"])) or ["P1D"]
-        freq = (row[2] or None) if len(row) > 2 else None
-        if "freq" in g:  # "twice yearly", "three times weekly"
-            fw = norm_key(g["freq"])
-            k = {"once": 1, "twice": 2, "thrice": 3}.get(fw) or parse_number(fw.replace(" times", ""))
-            freq = "XX" if k is None else f"{_fmt_num(k)}X"
+        freq = _freq(g["freq"]) if "freq" in g else (row[2] or None) if len(row) > 2 else None  # "twice yearly"
         return Frame(type="SET", kind="value", value=row[0], quant=(row[1] or None) if len(row) > 1 else None,
                      freq=freq)
     quant = None
@@ -380,11 +383,7 @@ def _set(c: Candidate) -> Frame:
     if "every" in g:
         quant = g["every"].upper()
     if "freq" in g:
-        fw = norm_key(g["freq"])
-        k = {"once": 1, "twice": 2, "thrice": 3}.get(fw)
-        if k is None:
-            k = parse_number(fw.replace(" times", ""))
-        freq = "XX" if k is None else f"{_fmt_num(k)}X"  # "several times a week": a vague count
+        freq = _freq(g["freq"])
     if "weekday" in g:
         w = g["weekday"]
         wd = lookup("WEEKDAY", w) or lookup("WEEKDAY", w[:-1])
@@ -403,14 +402,11 @@ def _set(c: Candidate) -> Frame:
         return Frame(type="SET", kind="value", value="XXXX-WXX-WE", quant=quant, freq=freq)
     unit = lookup("UNIT", g["unit"]) or "D"
     n = parse_number(g["num"]) if "num" in g else float(c.rule.params.get("n", 1))  # "every other week": 2
-    if n is None:  # "every few weeks": a vague number of them
-        u = UNIT_TO_TIMEX["W" if unit == "FN" else unit]
-        return Frame(type="SET", kind="value", value=f"PTX{u}" if unit in TIME_UNITS else f"PX{u}", quant=quant,
-                     freq=freq)
     if unit == "FN":
-        unit, n = "W", n * 2
+        unit, n = "W", None if n is None else n * 2
     u = UNIT_TO_TIMEX[unit]
-    val = f"PT{_fmt_num(n)}{u}" if unit in TIME_UNITS else f"P{_fmt_num(n)}{u}"
+    num = "X" if n is None else _fmt_num(n)  # "every few weeks": a vague number of them
+    val = f"PT{num}{u}" if unit in TIME_UNITS else f"P{num}{u}"
     return Frame(type="SET", kind="value", value=val, quant=quant, freq=freq)
 
 

@@ -47,14 +47,11 @@ def _compares_year_to_date(text: str, start: int, out: list[Mention]) -> bool:
 _LATEST = ("latest", "most recent", "just-ended")  # a quarter already over: not the current one
 
 
-_FULL_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?:s)?|[A-Z]{3,}DAY", re.IGNORECASE)
-
-
 def _posted_day(groups: dict[str, str]) -> bool:
     """Whether a weekday is written as posts write it: an undotted abbreviation or all lowercase ("mon", "sat",
     "thurs", "friday"), not as news does ("Friday", "Fri.")."""
     word = groups.get("weekday") or ""
-    return bool(word) and (word.islower() or not _FULL_WEEKDAY.fullmatch(word)) and not word.endswith(".")
+    return bool(word) and (word.islower() or not word.lower().endswith(("day", "days"))) and not word.endswith(".")
 
 
 _LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|through|before)\s+$", re.IGNORECASE)
@@ -387,14 +384,13 @@ def _range_years(text: str, cands: list, frames: list[Frame]) -> list[Frame]:
             continue
         m = _DAY_RANGE_YEAR.match(text, cands[i].end)
         if m is not None:
-            out[i] = replace(f, year=int(m.group(1)))
+            out[i] = replace(f, year=int(m.group(2)))
     return out
 
 
-_DAY_RANGE_YEAR_SPAN = re.compile(
-    r"\s*(?:[-\u2013]|\s(?:and|to|through|thru|or)\s)\s*(\d{1,2})(?:st|nd|rd|th)?,?\s+([12]\d{3})(?!\d)", re.IGNORECASE)
+# the closing day and year of a day range ("-7, 2015", " and 4, 2014")
 _DAY_RANGE_YEAR = re.compile(
-    r"\s*(?:[-\u2013]|\s(?:and|to|through|thru|or)\s)\s*\d{1,2}(?:st|nd|rd|th)?,?\s+([12]\d{3})(?!\d)", re.IGNORECASE)
+    r"\s*(?:[-\u2013]|\s(?:and|to|through|thru|or)\s)\s*(\d{1,2})(?:st|nd|rd|th)?,?\s+([12]\d{3})(?!\d)", re.IGNORECASE)
 
 
 def _numeric_order(frames: list[Frame], cands: list) -> list[Frame]:
@@ -499,7 +495,7 @@ def _coordinated_days(text: str, out: list[Mention]) -> list[Mention]:
             continue
         if not _DAY_PART.fullmatch(m.value):
             continue
-        closing = _DAY_RANGE_YEAR_SPAN.match(text, m.end)
+        closing = _DAY_RANGE_YEAR.match(text, m.end)
         if closing is not None and k + 1 < len(out) and out[k + 1].start == closing.start(2):
             # "June 5-7, 2015": the closing day with its year is one date; the year is not a mention of its own
             try:
