@@ -25,10 +25,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dateline import pipeline, schemas, storage
+from dateline import schemas, storage
 from dateline.ingest.paths import relative_source_path, walk_inbox
 
 log = logging.getLogger(__name__)
+# The per-file functions import ``dateline.pipeline`` when called: it loads the tagger (about 2 s), which the
+# processes of the whole-warehouse steps (the timeline's state shards) never need.
 
 
 def ingest_partition(inbox: str, warehouse: str, key: str, version: str | None = None) -> dict[str, Any]:
@@ -37,6 +39,7 @@ def ingest_partition(inbox: str, warehouse: str, key: str, version: str | None =
 
     ``version`` is the ``processing_version`` recorded in the manifest (default: this process's).
     """
+    from dateline import pipeline
     started = time.perf_counter()
     ingested_at = time.time_ns()
     source = Path(inbox) / key
@@ -77,6 +80,7 @@ def fallback_dct(inbox: str, key: str, policy: str) -> date | None:
 
 def tag_partition(warehouse: str, key: str, inbox: str = "", dct_fallback: str = "infer") -> dict[str, Any]:
     """Tag the temporal expressions of partition ``key``'s articles (undated ones per ``dct_fallback``)."""
+    from dateline import pipeline
     started = time.perf_counter()
     articles = storage.read_table(warehouse, "articles", [key])
     mentions, errors = pipeline.tag_articles(articles, fallback_dct(inbox, key, dct_fallback))
@@ -95,6 +99,7 @@ def tag_partition(warehouse: str, key: str, inbox: str = "", dct_fallback: str =
 
 def events_partition(warehouse: str, key: str) -> dict[str, Any]:
     """Extract the events of partition ``key`` from its articles and mentions."""
+    from dateline import pipeline
     started = time.perf_counter()
     articles = storage.read_table(warehouse, "articles", [key])
     mentions = storage.read_table(warehouse, "mentions", [key])
@@ -344,6 +349,7 @@ _SIG_META = ["article_id", "content_hash", "shingle_count", "has_published_at", 
 
 def signatures_partition(warehouse: str, key: str) -> dict[str, Any]:
     """(Re)compute the dedupe signatures of partition ``key`` from its stored articles."""
+    from dateline import pipeline
     started = time.perf_counter()
     articles = storage.read_table(warehouse, "articles", [key])
     storage.write_working_partition(warehouse, "signatures", key, pipeline.article_signatures(articles))

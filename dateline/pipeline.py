@@ -118,11 +118,6 @@ def build_timeline(events: pa.Table, duplicates: pa.Table) -> pa.Table:
     return timeline_rows(events, canonical)
 
 
-# Event columns the timeline reads (offsets, tense and the like are not needed).
-TIMELINE_EVENT_COLUMNS = [
-    "event_id", "article_id", "clause", "sentence", "mention_text", "trigger", "actors", "value",
-    "granularity", "start_date", "end_date", "confidence", "published_at",
-]
 # Events are clustered a start date range at a time: two events can only merge when they share a
 # start date, so the clusters of disjoint date ranges are independent (and memory stays bounded).
 TIMELINE_CHUNK_EVENTS = 50_000
@@ -131,7 +126,7 @@ TIMELINE_CHUNK_EVENTS = 50_000
 def timeline_rows(events: pa.Table, canonical_ids: pa.Array | pa.ChunkedArray) -> pa.Table:
     """``build_timeline`` for the events of one slice of the warehouse (e.g. one year), given the canonical
     article ids; clusters a bounded chunk of start dates at a time. Rows sorted by (start_date, timeline_id)."""
-    cols = [c for c in TIMELINE_EVENT_COLUMNS if c in events.column_names]
+    cols = [c for c in schemas.TIMELINE_EVENT_COLUMNS if c in events.column_names]
     evs = events.select(cols)
     if isinstance(canonical_ids, pa.ChunkedArray):
         canonical_ids = canonical_ids.combine_chunks()

@@ -173,3 +173,10 @@ WORKING_TABLES: dict[str, pa.Schema] = {
     "signatures": SIGNATURES,
     "ingest_manifest": INGEST_MANIFEST,
 }
+
+
+# Event columns the timeline reads (offsets, tense and the like are not needed).
+TIMELINE_EVENT_COLUMNS = [
+    "event_id", "article_id", "clause", "sentence", "mention_text", "trigger", "actors", "value",
+    "granularity", "start_date", "end_date", "confidence", "published_at",
+]

@@ -38,14 +38,17 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +58,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dateline import dedupe, partitions, pipeline, schemas, storage
+from dateline import dedupe, partitions, schemas, storage
 from dateline.disjoint_set import DisjointSet, components
 from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, collector_paused, leaf
 from dateline.window_diff import window_diffs
@@ -75,7 +78,7 @@ WINDOW_BLOCKS = 2_000
 REPLAY_EVENTS = 20_000
 # DuckDB's memory for reading the events of changed partitions.
 WORKER_DUCKDB_MEMORY = "256MB"
-READ_COLUMNS = [*pipeline.TIMELINE_EVENT_COLUMNS, "partition_key"]
+READ_COLUMNS = [*schemas.TIMELINE_EVENT_COLUMNS, "partition_key"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _FIRST_REPORTED = schemas.TIMELINE.field("first_reported").type
 log = logging.getLogger(__name__)
@@ -122,34 +125,126 @@ def timeline_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path |
     """The timeline of the whole warehouse; writes ``timeline/year=YYYY/`` and returns statistics.
 
     With ``state_dir`` (a local folder), only the work the changed partitions and canonical articles touch
-    is redone when the state there describes the current timeline files (see the module docstring)."""
+    is redone when the state there describes the current timeline files (see the module docstring). The
+    state is kept in ``STATE_SHARDS`` files by start date, worked on side by side (``workers`` processes)."""
     started = time.perf_counter()
-    st = StepState(state_dir, "timeline", _signature()) if state_dir is not None else None
     try:
         listings = {t: storage.file_fingerprints(warehouse, t) for t in ("events", "article_duplicates")}
-        stats: dict[str, Any] | str = "no state kept" if st is None else "no state describing the current files"
-        if st is not None and st.valid_for(_outputs(warehouse)):
-            st.begin()
-            with collector_paused():
-                stats = _incremental(warehouse, st, listings)
-            if isinstance(stats, dict):
-                stats["mode"] = "incremental"
-                if _YEARS_TO_WRITE in stats:  # after _incremental's frame (its pairs and events) is gone
-                    _write_out(warehouse, st.con, *stats.pop(_YEARS_TO_WRITE))
+        stats: dict[str, Any] | str = "no state kept"
+        if state_dir is not None:
+            stats = _incremental_shards(warehouse, Path(state_dir), listings, workers)
         if isinstance(stats, str):
             log.info("timeline: recomputing from scratch: %s", stats)
-            if st is not None:
-                st.reset(STATE_DDL)
-            stats = {**_full(warehouse, listings, st, workers), "mode": "full", "full_because": stats}
-        if st is not None and stats.pop("state_ok", True):
-            st.set_files(listings)
-            st.commit(_outputs(warehouse))
+            stats = {**_full(warehouse, listings, state_dir, workers), "mode": "full", "full_because": stats}
     finally:
         partitions._canonical_cache.clear()
-        if st is not None:
-            st.close()
     stats["seconds"] = time.perf_counter() - started
     return stats
+
+
+# --- shards of the state -------------------------------------------------------------------------------
+
+# The state is split by start date into this many files (events only merge within one start date, so every
+# block, pair and region lies in one shard): an incremental run works on the shards in parallel.
+STATE_SHARDS = int(os.environ.get("DATELINE_TIMELINE_SHARDS", "2"))
+_EPOCH_DAY = date(1970, 1, 1)
+_STATE_FILE = re.compile(r"timeline(-\d+-of-\d+)?\.duckdb(\.wal)?")
+
+
+def shard_of(day: date, shards: int) -> int:
+    """The state shard of the events starting on ``day``."""
+    return (day - _EPOCH_DAY).days % shards
+
+
+def _shard_names(shards: int) -> list[str]:
+    return [f"timeline-{i}-of-{shards}" for i in range(shards)]
+
+
+def _open_shards(state_dir: Path, shards: int) -> list[StepState]:
+    """The shard states, opened; timeline state files of another layout (another shard count, or the one file of
+    earlier versions) are removed."""
+    names = _shard_names(shards)
+    for old in state_dir.glob("timeline*.duckdb*"):
+        if _STATE_FILE.fullmatch(old.name) and old.name.split(".duckdb")[0] not in names:
+            old.unlink(missing_ok=True)
+    return [StepState(state_dir, name, _signature()) for name in names]
+
+
+def _incremental_shards(warehouse: str, state_dir: Path, listings: dict[str, dict[str, str]],
+                        workers: int) -> dict[str, Any] | str:
+    """An incremental run over every shard (the first in this process, the others in spawned workers), then the
+    year files and the states' commit; or why the timeline must be recomputed from scratch."""
+    outputs = _outputs(warehouse)
+    states = _open_shards(state_dir, STATE_SHARDS)
+    try:
+        if not all(st.valid_for(outputs) for st in states):
+            return "no state describing the current files"
+        quiet = (not changed_leaves(states[0].files("events"), listings["events"])
+                 and states[0].files("article_duplicates") == listings["article_duplicates"])
+        if quiet:
+            stats = [_state_stats(st.con) for st in states]
+    finally:
+        for st in states:
+            st.close()
+    if not quiet:
+        args = [(warehouse, str(state_dir), i, STATE_SHARDS, listings) for i in range(STATE_SHARDS)]
+        n = min(partitions.worker_count(workers), STATE_SHARDS)
+        if n <= 1:
+            runs = [_shard_run(*a) for a in args]
+        else:
+            with ProcessPoolExecutor(max_workers=n - 1, mp_context=get_context("spawn")) as pool:
+                others = [pool.submit(_shard_run, *a) for a in args[1:]]
+                runs = [_shard_run(*args[0])] + [f.result() for f in others]
+        why = [r for r in runs if isinstance(r, str)]
+        if why:
+            return why[0]
+        stats = [r for r, _ in runs]
+        deltas = [d for _, d in runs if d is not None]
+        if deltas:
+            _rewrite_years(warehouse, set().union(*(d.gone for d in deltas)),
+                           {g: y for d in deltas for g, y in d.year_of_grp.items()},
+                           pa.concat_tables([d.rows for d in deltas]))
+        del deltas, runs
+    outputs = _outputs(warehouse)
+    for st in _open_shards(state_dir, STATE_SHARDS):
+        try:
+            st.set_files(listings)
+            st.commit(outputs)
+        finally:
+            st.close()
+    total = _combined(stats)
+    total["years"] = len({storage.year_of_path(p) for p in outputs})
+    total["mode"] = "incremental"
+    return total
+
+
+def _combined(stats: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The statistics of the shards as one run's: counts add, the largest source count is the largest."""
+    total: dict[str, Any] = {}
+    for s in stats:
+        for k, v in s.items():
+            total[k] = max(total.get(k, 0), v) if k == "max_source_count" else total.get(k, 0) + v
+    return total
+
+
+def _shard_run(warehouse: str, state_dir: str, shard: int, shards: int,
+               listings: dict[str, dict[str, str]]) -> tuple[dict[str, Any], YearDelta | None] | str:
+    """``_incremental`` on one shard's state, checkpointed (left marked incomplete: the caller commits it once the
+    year files are written). Returns its statistics with the year-file delta, or why it cannot be done."""
+    started = time.perf_counter()
+    st = StepState(state_dir, _shard_names(shards)[shard], _signature())
+    try:
+        st.begin()
+        with collector_paused():
+            out = _incremental(warehouse, st, listings, shard, shards)
+        if not isinstance(out, str):
+            st.con.execute("CHECKPOINT")  # here, in parallel with the other shards
+            st.con.execute("RESET checkpoint_threshold")
+        log.info("timeline: state shard %d of %d done in %.1f s", shard, shards, time.perf_counter() - started)
+        return out
+    finally:
+        st.close()
+        partitions._canonical_cache.clear()
 
 
 # --- chunks of events --------------------------------------------------------------------------------
@@ -216,10 +311,10 @@ def timeline_year(warehouse: str, year: str, paths: Sequence[str], sid_base: int
     """Cluster the events of one ``year=`` directory of ``events`` (its files ``paths``) into that year's timeline
     file, a bounded chunk of whole start dates at a time (the year's events are first spread over one local
     spill file per chunk, a file at a time). With ``staging`` (a local folder), the year's state rows are
-    written there as Parquet (``<year>.evs|blocks|edges.parquet``)."""
+    written there as Parquet, by state shard (``<year>.evs|blocks|edges.<shard>.parquet``)."""
     started = time.perf_counter()
     canon_ids = partitions._canonical_ids(warehouse)
-    writers: dict[str, pq.ParquetWriter] = {}
+    writers: dict[tuple[str, int], pq.ParquetWriter] = {}
     rows: list[pa.Table] = []
     events_in = 0
     state_ok = True
@@ -234,6 +329,7 @@ def timeline_year(warehouse: str, year: str, paths: Sequence[str], sid_base: int
         for e in events:
             e["leaf"] = storage.file_key(e.pop("partition_key") or "") + ".parquet"
         out = _cluster_chunk(events, canon, sid, staging is not None)
+        base = sid
         sid += len(events)
         rows.append(_sorted_rows(out["rows"]))  # chunks come in start-date order: so do their rows
         if staging is not None:
@@ -245,10 +341,16 @@ def timeline_year(warehouse: str, year: str, paths: Sequence[str], sid_base: int
                 "edges": pa.Table.from_pylist([dict(a=a, b=b, score=s, used=u) for a, b, s, u in out["edges"]],
                                               schema=EDGES_SCHEMA),
             }
+            # Each state row goes to the shard of its event's start date (a pair's events share theirs).
+            days = parts["evs"].column("start_date").cast(pa.int32()).to_numpy()
+            shard_at = np.mod(days, STATE_SHARDS)  # of sid - base, the chunk's sids being consecutive
+            shard_of_row = {"evs": shard_at, "blocks": shard_at[np.asarray(bsids, dtype=np.int64) - base],
+                            "edges": shard_at[parts["edges"].column("a").to_numpy() - base]}
             for name, t in parts.items():
-                if name not in writers:
-                    writers[name] = pq.ParquetWriter(f"{staging}/{year}.{name}.parquet", t.schema)
-                writers[name].write_table(t)
+                for i in np.unique(shard_of_row[name]).tolist():
+                    if (name, i) not in writers:
+                        writers[name, i] = pq.ParquetWriter(f"{staging}/{year}.{name}.{i}.parquet", t.schema)
+                    writers[name, i].write_table(t.filter(pa.array(shard_of_row[name] == i)))
 
     spill = Path(tempfile.mkdtemp(prefix="dateline-timeline-"))
     try:
@@ -299,7 +401,8 @@ def timeline_year(warehouse: str, year: str, paths: Sequence[str], sid_base: int
             "seconds": time.perf_counter() - started}
 
 
-def _full(warehouse: str, listings: dict[str, dict[str, str]], st: StepState | None, workers: int) -> dict[str, Any]:
+def _full(warehouse: str, listings: dict[str, dict[str, str]], state_dir: str | Path | None,
+          workers: int) -> dict[str, Any]:
     base = storage.parquet_root(warehouse)
     files_of: dict[str, list[str]] = defaultdict(list)
     size_of: dict[str, int] = defaultdict(int)
@@ -310,27 +413,36 @@ def _full(warehouse: str, listings: dict[str, dict[str, str]], st: StepState | N
             size_of[y] += int(fp.split(":", 1)[0] or 0)
     years = sorted(files_of, key=lambda y: -size_of[y])  # biggest first: the pool finishes together
     sid_base = {y: (i + 1) << 32 for i, y in enumerate(sorted(files_of))}
+    states = _open_shards(Path(state_dir), STATE_SHARDS) if state_dir is not None else []
     staging = None
-    if st is not None:
-        staging = st.path.parent / f"staging-{uuid.uuid4().hex[:8]}"
-        staging.mkdir()
     try:
+        for st in states:
+            st.reset(STATE_DDL)  # marked incomplete until the new rows are in
+        if states:
+            staging = states[0].path.parent / f"staging-{uuid.uuid4().hex[:8]}"
+            staging.mkdir()
         n = partitions.worker_count(workers) if sum(size_of.values()) >= partitions.POOL_MIN_BYTES else 1
         stats = partitions.map_partitions(
             timeline_year, [(warehouse, y, sorted(files_of[y]), sid_base[y], str(staging) if staging else None)
                             for y in years], n)
         storage.drop_years_except(warehouse, "timeline", storage.WHOLE_TABLE_KEY, years)
         state_ok = all(s["state_ok"] for s in stats)
-        if st is not None and state_ok:
-            for name in ("evs", "blocks", "edges"):
-                found = sorted(str(p) for p in staging.glob(f"*.{name}.parquet"))
-                if found:
-                    st.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)", [found])
+        if states and state_ok:
+            outputs = _outputs(warehouse)
+            for i, st in enumerate(states):
+                for name in ("evs", "blocks", "edges"):
+                    found = sorted(str(p) for p in staging.glob(f"*.{name}.{i}.parquet"))
+                    if found:
+                        st.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)", [found])
+                st.set_files(listings)
+                st.commit(outputs)
     finally:
+        for st in states:
+            st.close()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     total: dict[str, Any] = {"rows": 0, "events_in": 0, "multi_source_rows": 0, "max_source_count": 0,
-                             "years": len(years), "state_ok": state_ok}
+                             "years": len(years)}
     for s in stats:
         total["rows"] += s["rows"]
         total["events_in"] += s["events_in"]
@@ -496,13 +608,25 @@ def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[in
     return appeared, dropped, changes
 
 
-def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, str]]) -> dict[str, Any] | str:
-    """The statistics of an incremental run, or why the timeline must be recomputed from scratch."""
+@dataclass
+class YearDelta:
+    """What an incremental run changes in the year files: the rows of the groups ``gone`` (whose years
+    ``year_of_grp`` gives) are replaced by ``rows``."""
+
+    gone: set[str]
+    year_of_grp: dict[str, str]
+    rows: pa.Table
+
+
+def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, str]], shard: int = 0,
+                 shards: int = 1) -> tuple[dict[str, Any], YearDelta | None] | str:
+    """The statistics of an incremental run on the state ``st`` (shard ``shard`` of ``shards``: the events whose
+    start date is in it) and the change to the year files, or why the timeline must be recomputed from scratch."""
     con = st.con
     changed = sorted(changed_leaves(st.files("events"), listings["events"]))
     dup_changed = st.files("article_duplicates") != listings["article_duplicates"]
     if not changed and not dup_changed:
-        return _state_stats(con)
+        return _state_stats(con), None
     canon_ids = partitions._canonical_ids(warehouse)
     base = storage.parquet_root(warehouse)
     ev = _Events(con)
@@ -516,6 +640,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     ids = [e["event_id"] for e in arriving]
     if len(set(ids)) != len(ids):
         return "an event id repeats in the changed partitions"
+    arriving = [e for e in arriving if shard_of(e["start_date"], shards) == shard]  # ids: all of them, checked below
     if ids:
         con.register("_ids", pa.table({"event_id": pa.array(ids, type=pa.string())}))
         clash = con.execute("SELECT count(*) FROM evs JOIN _ids USING (event_id) "
@@ -568,6 +693,8 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         for k in keys_of.get(s, ()):
             leaves_of[k] += 1
     touched_share = _touched_share(con, touched)
+    log.info("timeline: %d blocks touched, their regions of several groups hold %.0f%% of the events",
+             len(touched), 100 * touched_share)
     if touched_share > EARLY_SHARE_FACTOR * REPLAY_SHARE:
         return (f"the change touches blocks whose regions hold {touched_share:.0%} of the events "
                 f"(more than {EARLY_SHARE_FACTOR:g} x DATELINE_TIMELINE_REPLAY_SHARE {REPLAY_SHARE:g})")
@@ -937,23 +1064,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     return {**_state_stats(con), "rows_rebuilt": new_rows.num_rows, "events_replayed": n_replayed,
             "events_attached": sum(len(m) for m in attach.values()), "one_group_regions": len(simple),
             "one_group_regions_split_checked": len(split), "one_group_regions_split": n_split,
-            "used_pairs_bypassed": len(bypass), _YEARS_TO_WRITE: (gone, year_of_grp, new_rows)}
-
-
-# The key under which ``_incremental`` hands the year-file rewrite (``_rewrite_years``'s arguments) to its caller.
-_YEARS_TO_WRITE = "_years_to_write"
-
-
-def _write_out(warehouse: str, con: duckdb.DuckDBPyConnection, gone: set[str], year_of_grp: dict[str, str],
-               new_rows: pa.Table) -> None:
-    """Rewrite the changed year files while DuckDB checkpoints the state's changes (it rewrites every row group they
-    touched: seconds at a million articles, on one core; deferred by ``_incremental``). Both release the GIL. The
-    state stays marked incomplete until the caller commits it, after the files."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        saved = pool.submit(con.execute, "CHECKPOINT")
-        _rewrite_years(warehouse, gone, year_of_grp, new_rows)
-        saved.result()
-    con.execute("RESET checkpoint_threshold")
+            "used_pairs_bypassed": len(bypass)}, YearDelta(gone, year_of_grp, new_rows)
 
 
 # ``dedupe.pair_score`` over recorded events, in SQL (the features are stored as the clustering computes them:

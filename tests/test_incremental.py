@@ -358,6 +358,51 @@ def test_incremental_timeline_equals_from_scratch(tmp_path: Path, monkeypatch: p
         assert stats["rows"] == len(expected)
 
 
+def test_timeline_state_shards_worked_on_in_parallel_give_the_from_scratch_timeline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dateline import warehouse_timeline as wt
+
+    # Never fall back: the replay is under test (the variable reaches the spawned worker, the attribute this one).
+    monkeypatch.setenv("DATELINE_TIMELINE_REPLAY_SHARE", "1.0")
+    monkeypatch.setattr(wt, "REPLAY_SHARE", 1.0)
+    rng = random.Random(11)
+    pool = [f"a{i:03d}" for i in range(80)]
+    events_of = {a: _article_events(a, rng) for a in pool}
+    wh, state_dir = str(tmp_path / "wh"), tmp_path / "state"
+    state_dir.mkdir()
+    (state_dir / "timeline.duckdb").write_bytes(b"the one state file of earlier versions")
+    for k in range(2):
+        _write_events(wh, f"p{k}", pool[k * 30 : (k + 1) * 30], events_of)
+    _write_duplicates(wh, pool, {"a005", "a040"})
+    assert partitions.timeline_warehouse(wh, workers=2, state_dir=state_dir)["mode"] == "full"
+    names = [f"timeline-{i}-of-{wt.STATE_SHARDS}.duckdb" for i in range(wt.STATE_SHARDS)]
+    assert sorted(p.name for p in state_dir.glob("timeline*.duckdb")) == names
+    for i, name in enumerate(names):  # each shard holds the events of its start dates, and some
+        con = duckdb.connect(str(state_dir / name), read_only=True)
+        days = [d for (d,) in con.execute("SELECT start_date FROM evs").fetchall()]
+        con.close()
+        assert days and {wt.shard_of(d, wt.STATE_SHARDS) for d in days} == {i}
+    _write_events(wh, "p2", pool[60:80], events_of)
+    _write_duplicates(wh, pool, {"a005", "a061"})
+    stats = partitions.timeline_warehouse(wh, workers=2, state_dir=state_dir)  # shard 1 in a spawned process
+    assert stats["mode"] == "incremental", stats.get("full_because")
+    current = [e for a in pool if a not in {"a005", "a061"} for e in events_of[a]]
+    expected = sorted(cluster_events(current), key=lambda r: (r["start_date"], r["timeline_id"]))
+    assert storage.read_table(wh, "timeline").equals(pa.Table.from_pylist(expected, schema=schemas.TIMELINE))
+    assert stats["rows"] == len(expected)
+    assert stats["years"] == len({r["start_date"].year for r in expected})
+
+
+@pytest.mark.parametrize(("day", "shards", "shard"), [
+    (date(1970, 1, 1), 2, 0), (date(1970, 1, 2), 2, 1), (date(1969, 12, 31), 2, 1), (date(1900, 3, 1), 1, 0),
+    (date(2024, 5, 10), 3, 2),
+])
+def test_shard_of_a_start_date(day: date, shards: int, shard: int) -> None:
+    from dateline import warehouse_timeline as wt
+
+    assert wt.shard_of(day, shards) == shard
+
+
 @pytest.mark.parametrize("early", [5.0, 1e12])  # the early bound decides, or the replay count does
 def test_a_change_reaching_much_of_the_timeline_recomputes_it_from_scratch(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch,
