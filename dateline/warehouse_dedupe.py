@@ -113,20 +113,24 @@ def dedupe_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path | N
         refreshed = refresh_signatures(warehouse, workers, known)
         listings = {t: storage.file_fingerprints(warehouse, t) for t in ("articles", "signatures")}
         stats: dict[str, Any] | str = "no state kept" if st is None else "no state describing the current files"
-        if usable:
-            st.begin()
-            with collector_paused():
-                stats = _incremental(warehouse, st, listings)
-            if isinstance(stats, dict):
-                stats["mode"] = "incremental"
+        # A big warehouse's dedupe holds much memory for a while (from scratch ~2 kB per article for a minute; an
+        # incremental run at 1M articles ~1.3 GB): in a process of its own, which gives it all back when it ends.
+        big = storage.is_local(warehouse) and sum(
+            int(fp.split(":", 1)[0] or 0) for fp in listings["signatures"].values()) >= CHILD_MIN_BYTES
+        if usable and big:
+            st.close()
+            stats = partitions.run_in_child(_incremental_job, warehouse, listings, str(state_dir))
+            st = StepState(state_dir, "dedupe", _signature())
+        elif usable:
+            stats = _incremental_on(warehouse, st, listings)
+        if isinstance(stats, dict):
+            stats["mode"] = "incremental"
         if isinstance(stats, str):
             reason = stats
             log.info("article dedupe: recomputing from scratch: %s", reason)
             if st is not None:
                 st.reset(STATE_DDL)
-            if storage.is_local(warehouse) and sum(
-                    int(fp.split(":", 1)[0] or 0) for fp in listings["signatures"].values()) >= CHILD_MIN_BYTES:
-                # From scratch a big warehouse takes ~2 kB per article for a minute: in a process of its own.
+            if big:
                 if st is not None:
                     st.close()
                 stats = partitions.run_in_child(_full_job, warehouse, listings, str(state_dir) if st else None)
@@ -146,6 +150,21 @@ def dedupe_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path | N
 
 # Signatures (bytes of their files) from which a from-scratch run goes to a process of its own.
 CHILD_MIN_BYTES = 32_000_000
+
+
+def _incremental_on(warehouse: str, st: StepState, listings: dict[str, dict[str, str]]) -> dict[str, Any] | str:
+    """``_incremental`` on the state ``st``, marked incomplete until the caller commits it."""
+    st.begin()
+    with collector_paused():
+        return _incremental(warehouse, st, listings)
+
+
+def _incremental_job(warehouse: str, listings: dict[str, dict[str, str]], state_dir: str) -> dict[str, Any] | str:
+    st = StepState(state_dir, "dedupe", _signature())
+    try:
+        return _incremental_on(warehouse, st, listings)
+    finally:
+        st.close()
 
 
 def _full_job(warehouse: str, listings: dict[str, dict[str, str]], state_dir: str | None) -> dict[str, Any]:

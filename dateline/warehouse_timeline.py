@@ -146,7 +146,7 @@ def timeline_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path |
 
 # The state is split by start date into this many files (events only merge within one start date, so every
 # block, pair and region lies in one shard): an incremental run works on the shards in parallel.
-STATE_SHARDS = int(os.environ.get("DATELINE_TIMELINE_SHARDS", "2"))
+STATE_SHARDS = int(os.environ.get("DATELINE_TIMELINE_SHARDS", "4"))
 _EPOCH_DAY = date(1970, 1, 1)
 _STATE_FILE = re.compile(r"timeline(-\d+-of-\d+)?\.duckdb(\.wal)?")
 
@@ -191,10 +191,11 @@ def _incremental_shards(warehouse: str, state_dir: Path, listings: dict[str, dic
         n = min(partitions.worker_count(workers), STATE_SHARDS)
         if n <= 1:
             runs = [_shard_run(*a) for a in args]
-        else:
+        else:  # this process takes every n-th shard, n - 1 spawned workers the others
             with ProcessPoolExecutor(max_workers=n - 1, mp_context=get_context("spawn")) as pool:
-                others = [pool.submit(_shard_run, *a) for a in args[1:]]
-                runs = [_shard_run(*args[0])] + [f.result() for f in others]
+                others = {i: pool.submit(_shard_run, *a) for i, a in enumerate(args) if i % n}
+                mine = {i: _shard_run(*a) for i, a in enumerate(args) if not i % n}
+                runs = [mine[i] if i in mine else others[i].result() for i in range(len(args))]
         why = [r for r in runs if isinstance(r, str)]
         if why:
             return why[0]

@@ -70,11 +70,15 @@ COMMENT ON COLUMN events_by_month.month IS 'First day of the calendar month the 
 COMMENT ON COLUMN events_by_month.events IS 'Events (one per dated clause, before merging across sources) starting in the month.';
 COMMENT ON COLUMN events_by_month.articles IS 'Distinct canonical articles reporting those events.';
 
--- One row per actor x timeline event.
-CREATE VIEW actor_timeline AS
+-- One row per actor x timeline event (computed at publish time, stored by actor: a filter on one actor reads
+-- only the row groups holding it).
+CREATE TABLE agg.actor_timeline AS
 SELECT actor, timeline_id, start_date, end_date, value, granularity, description, source_count,
        trigger, first_reported
-FROM (SELECT unnest(actors) AS actor, * FROM timeline)
+FROM (SELECT unnest(actors) AS actor, * FROM timeline_events)
+ORDER BY actor, start_date, end_date, timeline_id;
+CREATE VIEW actor_timeline AS
+SELECT * FROM agg.actor_timeline
 ORDER BY actor, start_date, end_date, timeline_id;
 COMMENT ON VIEW actor_timeline IS 'One row per actor and timeline event: filter on actor for a person''s or organisation''s timeline.';
 COMMENT ON COLUMN actor_timeline.actor IS 'A person, organisation or place named in the event (as written; compare with lower() to ignore case).';

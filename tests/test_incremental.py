@@ -432,7 +432,7 @@ def test_a_change_reaching_much_of_the_timeline_recomputes_it_from_scratch(tmp_p
     assert storage.read_table(wh, "timeline").equals(pa.Table.from_pylist(expected, schema=schemas.TIMELINE))
 
 
-def test_dedupe_from_scratch_in_a_child_process_equals_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dedupe_in_a_child_process_equals_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dateline import warehouse_dedupe
 
     pool = _family_articles(1)
@@ -444,8 +444,13 @@ def test_dedupe_from_scratch_in_a_child_process_equals_in_process(tmp_path: Path
     monkeypatch.setattr(warehouse_dedupe, "CHILD_MIN_BYTES", 0)
     stats = partitions.dedupe_warehouse(wh, state_dir=tmp_path / "state")
     assert stats["mode"] == "full" and storage.read_table(wh, "article_duplicates").equals(expected)
-    _write_articles(wh, "p3", pool[60:70])  # the state the child wrote serves the next run
+    _write_articles(wh, "p3", pool[60:70])  # the state the child wrote serves the next run, in a child too
     assert partitions.dedupe_warehouse(wh, state_dir=tmp_path / "state")["mode"] == "incremental"
+    fresh = str(tmp_path / "fresh")
+    shutil.copytree(Path(wh) / "parquet", Path(fresh) / "parquet")
+    monkeypatch.setattr(warehouse_dedupe, "CHILD_MIN_BYTES", 10**12)
+    partitions.dedupe_warehouse(fresh)
+    assert storage.read_table(wh, "article_duplicates").equals(storage.read_table(fresh, "article_duplicates"))
 
 
 # The rows an incremental timeline run rebuilds come from SQL over its state: the same rows as
