@@ -251,7 +251,9 @@ def incremental_again(work: Path) -> int:
     full = json.loads((work / "full_run.json").read_text())
     n, elapsed = full["n"], full["seconds"]
     extra = max(1, n // 100)
-    added = generate(work / "inbox", extra, seed=n + 1, start=n)
+    # ids continue after every article already in the inbox (a workdir may hold earlier +1% runs)
+    start = sum(sum(1 for _ in f.open("rb")) for f in (work / "inbox").glob("shard-*.jsonl"))
+    added = generate(work / "inbox", extra, seed=start + 1, start=start)
     with DagsterInstance.ephemeral() as instance, RssSampler() as rss:
         t, wall = time.perf_counter(), time.time()
         again = run_pipeline(work / "inbox", work / "warehouse", instance=instance)

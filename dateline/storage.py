@@ -519,11 +519,15 @@ def _replace_changed_rows(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, 
     if n != distinct:
         con.execute("DROP TABLE _new")
         return False
-    same = " AND ".join(f'o."{c}" IS NOT DISTINCT FROM n."{c}"' for c in cols)
     stale = unit_predicate(name, units, con, relation, "o")
-    # Rows present, identical, on both sides (an equi-join on the key, then the comparison).
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _kept AS SELECT o.rowid AS rid, n."{key}" AS k
-        FROM {relation} o JOIN _new n ON o."{key}" = n."{key}" WHERE ({stale}) AND {same}""")
+    # Rows present, identical, on both sides: an equi-join on the key and a 64-bit digest of every column.
+    # Comparing the columns themselves makes the join carry both sides' lists (timeline sources, event ids)
+    # and spill under the bounded memory: 4.6 s against 1.0 s for the 786k timeline rows at 1M articles. A
+    # changed row whose digest collides with its old one (odds 2^-64 per changed row) would keep its old values.
+    digest = "hash(" + ", ".join(f'"{c}"' for c in cols) + ")"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _kept AS SELECT o.rid, o.k
+        FROM (SELECT rowid AS rid, "{key}" AS k, {digest} AS d FROM {relation} o WHERE {stale}) o
+        JOIN (SELECT "{key}" AS k, {digest} AS d FROM _new) n ON o.k = n.k AND o.d = n.d""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _gone AS SELECT g.rid FROM (SELECT o.rowid AS rid FROM {relation} o
         WHERE {stale}) g ANTI JOIN _kept k ON g.rid = k.rid""")
     con.execute(f"DELETE FROM {relation} WHERE rowid IN (SELECT rid FROM _gone)")

@@ -98,7 +98,7 @@ SELECT dense_rank() OVER (ORDER BY count(DISTINCT s.source) DESC) AS rank,
        t.value, t.granularity, t.start_date, t.end_date,
        count(DISTINCT t.timeline_id) AS timeline_events,
        count(DISTINCT s.source) AS independent_sources
-FROM timeline t, unnest(t.sources) AS s(source)
+FROM timeline_events t, unnest(t.sources) AS s(source)  -- the table: the view's ORDER BY would sort it first
 GROUP BY t.value, t.granularity, t.start_date, t.end_date;
 CREATE VIEW timeline_salience AS
 SELECT * FROM agg.timeline_salience

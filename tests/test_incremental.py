@@ -444,7 +444,7 @@ def test_dedupe_in_a_child_process_equals_in_process(tmp_path: Path, monkeypatch
     monkeypatch.setattr(warehouse_dedupe, "CHILD_MIN_BYTES", 0)
     stats = partitions.dedupe_warehouse(wh, state_dir=tmp_path / "state")
     assert stats["mode"] == "full" and storage.read_table(wh, "article_duplicates").equals(expected)
-    _write_articles(wh, "p3", pool[60:70])  # the state the child wrote serves the next run, in a child too
+    _write_articles(wh, "p3", pool[60:70])  # the state the child wrote serves the next (incremental) run
     assert partitions.dedupe_warehouse(wh, state_dir=tmp_path / "state")["mode"] == "incremental"
     fresh = str(tmp_path / "fresh")
     shutil.copytree(Path(wh) / "parquet", Path(fresh) / "parquet")

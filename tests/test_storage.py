@@ -84,3 +84,31 @@ def test_publish_is_atomic_and_leaves_readers_alone(tmp_path: Path) -> None:
     assert fresh.execute("SELECT schema_version FROM dateline_meta").fetchone()[0] == schemas.SCHEMA_VERSION
     fresh.close()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def timeline_rows(rows: list[tuple[str, date, list[str]]]) -> pa.Table:
+    return pa.Table.from_pylist([
+        {"timeline_id": tid, "value": day.isoformat(), "granularity": "day", "start_date": day,
+         "end_date": date.fromordinal(day.toordinal() + 1), "description": f"{tid} happened", "trigger": "happen",
+         "actors": ["Ann"], "source_count": len(sources), "sources": sources, "event_ids": [f"{tid}-e"],
+         "first_reported": None, "article_id": sources[0], "event_id": f"{tid}-e"}
+        for tid, day, sources in rows], schema=schemas.TIMELINE)
+
+
+def test_an_incremental_publish_sees_a_timeline_row_that_changed_under_the_same_id(tmp_path: Path) -> None:
+    wh, db_dir = tmp_path / "wh", tmp_path / "db"
+    may, june = date(2017, 5, 1), date(2017, 6, 1)
+    storage.write_year_file(wh, "timeline", storage.WHOLE_TABLE_KEY, "2017",
+                            timeline_rows([("t1", may, ["a1"]), ("t2", june, ["a2", "a3"]), ("t3", june, ["a3"])]))
+    storage.publish_duckdb(wh, SQL_DIR, db_dir)
+    # The year file is rewritten whole: t1 unchanged, t2 has another second source (same id, same count: only a
+    # list element differs), t3 goes, t4 arrives.
+    storage.write_year_file(wh, "timeline", storage.WHOLE_TABLE_KEY, "2017",
+                            timeline_rows([("t1", may, ["a1"]), ("t2", june, ["a2", "a9"]), ("t4", june, ["a4"])]))
+    db, counts = storage.publish_duckdb(wh, SQL_DIR, db_dir)
+    con = duckdb.connect(str(db), read_only=True)
+    rows = dict(con.execute("SELECT timeline_id, sources FROM timeline_events").fetchall())
+    salience = con.execute("SELECT start_date, independent_sources FROM timeline_salience").fetchall()
+    con.close()
+    assert rows == {"t1": ["a1"], "t2": ["a2", "a9"], "t4": ["a4"]} and counts["timeline"] == 3
+    assert sorted(salience) == [(may, 1), (june, 3)]
