@@ -147,6 +147,9 @@ def timeline_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path |
 # The state is split by start date into this many files (events only merge within one start date, so every
 # block, pair and region lies in one shard): an incremental run works on the shards in parallel.
 STATE_SHARDS = int(os.environ.get("DATELINE_TIMELINE_SHARDS", "4"))
+# State (bytes of the shard files) from which the shards are shared with a spawned worker: below it, the worker's
+# start (1.5-2 s of imports) costs more than it saves (10k articles +1%: the timeline step 2.0 s with it).
+SHARD_POOL_MIN_BYTES = 64_000_000
 _EPOCH_DAY = date(1970, 1, 1)
 _STATE_FILE = re.compile(r"timeline(-\d+-of-\d+)?\.duckdb(\.wal)?")
 
@@ -188,7 +191,8 @@ def _incremental_shards(warehouse: str, state_dir: Path, listings: dict[str, dic
             st.close()
     if not quiet:
         args = [(warehouse, str(state_dir), i, STATE_SHARDS, listings) for i in range(STATE_SHARDS)]
-        n = min(partitions.worker_count(workers), STATE_SHARDS)
+        size = sum(p.stat().st_size for p in state_dir.glob("timeline-*-of-*.duckdb"))
+        n = min(partitions.worker_count(workers), STATE_SHARDS) if size >= SHARD_POOL_MIN_BYTES else 1
         if n <= 1:
             runs = [_shard_run(*a) for a in args]
         else:  # this process takes every n-th shard, n - 1 spawned workers the others

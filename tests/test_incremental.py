@@ -365,6 +365,7 @@ def test_timeline_state_shards_worked_on_in_parallel_give_the_from_scratch_timel
     # Never fall back: the replay is under test (the variable reaches the spawned worker, the attribute this one).
     monkeypatch.setenv("DATELINE_TIMELINE_REPLAY_SHARE", "1.0")
     monkeypatch.setattr(wt, "REPLAY_SHARE", 1.0)
+    monkeypatch.setattr(wt, "SHARD_POOL_MIN_BYTES", 0)  # a small state, shared with a worker all the same
     rng = random.Random(11)
     pool = [f"a{i:03d}" for i in range(80)]
     events_of = {a: _article_events(a, rng) for a in pool}
