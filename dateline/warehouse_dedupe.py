@@ -113,11 +113,8 @@ def dedupe_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path | N
         refreshed = refresh_signatures(warehouse, workers, known)
         listings = {t: storage.file_fingerprints(warehouse, t) for t in ("articles", "signatures")}
         stats: dict[str, Any] | str = "no state kept" if st is None else "no state describing the current files"
-        # A big warehouse's dedupe from scratch holds ~2 kB per article for a minute: in a process of its own,
-        # which gives it all back when it ends. An incremental run stays here (a process of its own cost 3-7 s at
-        # 1M articles, 20-25% of the step) and hands back what Arrow's allocator kept of its ~1.2 GB peak.
-        big = storage.is_local(warehouse) and sum(
-            int(fp.split(":", 1)[0] or 0) for fp in listings["signatures"].values()) >= CHILD_MIN_BYTES
+        # An incremental run stays in this process (a process of its own cost 3-7 s at 1M articles, 20-25% of the
+        # step) and hands back what Arrow's allocator kept of its ~1.2 GB peak.
         if usable:
             stats = _incremental_on(warehouse, st, listings)
             pa.default_memory_pool().release_unused()
@@ -128,6 +125,10 @@ def dedupe_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path | N
             log.info("article dedupe: recomputing from scratch: %s", reason)
             if st is not None:
                 st.reset(STATE_DDL)
+            # A big warehouse's dedupe from scratch holds ~2 kB per article for a minute: in a process of its own,
+            # which gives it all back when it ends.
+            big = storage.is_local(warehouse) and sum(
+                int(fp.split(":", 1)[0] or 0) for fp in listings["signatures"].values()) >= CHILD_MIN_BYTES
             if big:
                 if st is not None:
                     st.close()

@@ -191,7 +191,7 @@ def _incremental_shards(warehouse: str, state_dir: Path, listings: dict[str, dic
             st.close()
     if not quiet:
         args = [(warehouse, str(state_dir), i, STATE_SHARDS, listings) for i in range(STATE_SHARDS)]
-        size = sum(p.stat().st_size for p in state_dir.glob("timeline-*-of-*.duckdb"))
+        size = sum((state_dir / f"{name}.duckdb").stat().st_size for name in _shard_names(STATE_SHARDS))
         n = min(partitions.worker_count(workers), STATE_SHARDS) if size >= SHARD_POOL_MIN_BYTES else 1
         if n <= 1:
             runs = [_shard_run(*a) for a in args]
