@@ -380,21 +380,31 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         return "a representative has no signature (the signatures table is out of step)"
     arrive = sorted(new_reps)
     arrive_keys = dedupe.band_keys(np.stack([new_sig[s] for s in arrive])) if arrive else None
-    leave_keys = con.execute("SELECT band, key, sid FROM lsh WHERE sid IN (SELECT unnest(?))",
-                             [sorted(gone_reps)]).fetchall()
+    leaving = con.sql("SELECT band, key FROM lsh WHERE sid IN (SELECT unnest($g))",
+                      params={"g": sorted(gone_reps)}).to_arrow_table()
 
     # Buckets touched by a representative leaving or arriving: the window pairs that appear and drop out,
-    # from each bucket's members around its changes (numbered in SQL, never listed whole).
+    # from each bucket's members around its changes (numbered in SQL, never listed whole). Built as columns:
+    # at 1M articles 1% new ones touch some 400k buckets, and sets of tuples of that size cost seconds.
+    bands = np.tile(np.arange(dedupe.LSH_BANDS, dtype=np.uint8), len(arrive))
+    keys = arrive_keys.ravel() if arrive else np.empty(0, dtype=np.uint64)
+    touched = pa.table({"band": pa.concat_arrays([leaving.column("band").combine_chunks().cast(pa.uint8()),
+                                                  pa.array(bands, type=pa.uint8())]),
+                        "key": pa.concat_arrays([leaving.column("key").combine_chunks().cast(pa.uint64()),
+                                                 pa.array(keys, type=pa.uint64())])}
+                       ).group_by(["band", "key"]).aggregate([])
     arrive_order = dedupe.id_order(info[s]["article_id"] for s in arrive)
     arrive_tb = np.stack([dedupe._tiebreak(arrive_order, b) for b in range(dedupe.LSH_BANDS)],
-                         axis=1) if arrive else None
-    touched = {(int(b), int(k)) for b, k, _ in leave_keys}
-    for x in range(len(arrive)):
-        touched.update((b, int(arrive_keys[x, b])) for b in range(dedupe.LSH_BANDS))
-    joins = [(b, int(arrive_keys[x, b]), s, int(arrive_tb[x, b]), info[s]["article_id"])
-             for x, s in enumerate(arrive) for b in range(dedupe.LSH_BANDS)]
+                         axis=1) if arrive else np.empty((0, dedupe.LSH_BANDS), dtype=np.uint64)
+    joins = pa.table({
+        "band": pa.array(bands, type=pa.uint8()), "key": pa.array(keys, type=pa.uint64()),
+        "sid": pa.array(np.repeat(np.array(arrive, dtype=np.int64), dedupe.LSH_BANDS), type=pa.int64()),
+        "tb": pa.array(arrive_tb.ravel(), type=pa.uint64()),
+        "article_id": pa.array([info[s]["article_id"] for s in arrive], type=pa.string()).take(
+            pa.array(np.repeat(np.arange(len(arrive), dtype=np.int64), dedupe.LSH_BANDS))),
+    })
     got, went = _bucket_diffs(con, touched, joins, gone_reps)
-    appeared, dropped = set(map(tuple, got.tolist())), set(map(tuple, went.tolist()))
+    dropped = set(map(tuple, went.tolist()))
 
     # Recorded passed pairs: those of leaving representatives go; those that left a window go unless
     # another (untouched) bucket still pairs them.
@@ -406,9 +416,12 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     lost_edges = old_edges | (dropped_edges - still)
 
     # New candidate pairs: screen on the signatures, then the exact test on the texts.
-    fresh = sorted(p for p in appeared if p not in still)
-    _fill_info(con, info, {s for p in fresh for s in p})
-    need = sorted({s for p in fresh for s in p} - new_sig.keys())
+    fresh = np.unique(got, axis=0) if len(got) else np.empty((0, 2), dtype=np.int64)
+    if still and len(fresh):
+        fresh = fresh[np.fromiter((p not in still for p in map(tuple, fresh.tolist())), dtype=bool, count=len(fresh))]
+    in_fresh = set(np.unique(fresh).tolist())
+    _fill_info(con, info, in_fresh)
+    need = sorted(in_fresh - new_sig.keys())
     by_leaf = defaultdict(list)
     for s in need:
         by_leaf[info[s]["leaf"]].append(s)
@@ -421,11 +434,11 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     screened: list[tuple[int, int]] = []
     for lo in range(0, len(fresh), 1 << 16):  # bounded temporaries: (block, NUM_PERM) signatures per side
         block = fresh[lo : lo + (1 << 16)]
-        a, b = [p[0] for p in block], [p[1] for p in block]
+        a, b = block[:, 0].tolist(), block[:, 1].tolist()
         keep = dedupe.screen_pairs(np.stack([new_sig[s] for s in a]), np.stack([new_sig[s] for s in b]),
                                    np.array([info[s]["shingles"] for s in a], dtype=np.int64),
                                    np.array([info[s]["shingles"] for s in b], dtype=np.int64))
-        screened += [p for p, k in zip(block, keep.tolist(), strict=True) if k]
+        screened += list(map(tuple, block[keep].tolist()))
     if screened:
         sets = _shingle_sets(warehouse, art_path, info, {s for p in screened for s in p})
         gained = {p for p in screened if dedupe._similarity(sets[p[0]], sets[p[1]]) is not None}
@@ -528,21 +541,15 @@ _NUMBERED_SQL = """
     FROM lsh l JOIN {buckets} USING (band, key) JOIN arts a USING (sid)"""
 
 
-def _bucket_diffs(con, touched: set[tuple[int, int]], joins: list[tuple[int, int, int, int, str]],
-                  leaving: set[int]) -> tuple[np.ndarray, np.ndarray]:
-    """The window pairs (of sids, smaller first) that appear and that drop out in the touched buckets, where the
-    representatives ``joins`` (``(band, key, sid, tb, article_id)``) arrive and ``leaving`` go: ``window_diffs``
-    over the recorded members within the window margin of those places (numbered in SQL, never listed whole)."""
-    if not touched:
+def _bucket_diffs(con, touched: pa.Table, joins: pa.Table, leaving: set[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The window pairs (of sids, smaller first) that appear and that drop out in the ``touched`` buckets
+    (distinct ``band, key`` rows), where the representatives ``joins`` (rows ``band, key, sid, tb, article_id``)
+    arrive and ``leaving`` go: ``window_diffs`` over the recorded members within the window margin of those
+    places (numbered in SQL, never listed whole)."""
+    if not touched.num_rows:
         return np.empty((0, 2), dtype=np.int64), np.empty((0, 2), dtype=np.int64)
-    keys = sorted(touched)
-    con.register("_tb", pa.table({"band": pa.array([b for b, _ in keys], type=pa.uint8()),
-                                  "key": pa.array([k for _, k in keys], type=pa.uint64())}))
-    con.register("_bj", pa.table({"band": pa.array([j[0] for j in joins], type=pa.uint8()),
-                                  "key": pa.array([j[1] for j in joins], type=pa.uint64()),
-                                  "sid": pa.array([j[2] for j in joins], type=pa.int64()),
-                                  "tb": pa.array([j[3] for j in joins], type=pa.uint64()),
-                                  "article_id": pa.array([j[4] for j in joins], type=pa.string())}))
+    con.register("_tb", touched)
+    con.register("_bj", joins)
     con.register("_bl", pa.table({"sid": pa.array(sorted(leaving), type=pa.int64())}))
     # One sort per bucket: a member's old position, and for a joining one the old position it slots in before
     # (the recorded members that sort before it; on a tie the recorded one first).
@@ -590,14 +597,12 @@ def _edges_among(con, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     return out
 
 
-def _still_candidates(con, pairs: set[tuple[int, int]], touched: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Those of ``pairs`` (no longer in the window of a touched bucket) still paired by an untouched bucket: both
-    members of one and at most ``LSH_WINDOW`` apart in its order (numbered in SQL)."""
+def _still_candidates(con, pairs: set[tuple[int, int]], touched: pa.Table) -> set[tuple[int, int]]:
+    """Those of ``pairs`` (no longer in the window of a ``touched`` bucket) still paired by an untouched bucket:
+    both members of one and at most ``LSH_WINDOW`` apart in its order (numbered in SQL)."""
     if not pairs:
         return set()
-    keys = sorted(touched)
-    con.register("_tb", pa.table({"band": pa.array([b for b, _ in keys], type=pa.uint8()),
-                                  "key": pa.array([k for _, k in keys], type=pa.uint64())}))
+    con.register("_tb", touched)
     con.register("_dp", pa.table({"a": pa.array([a for a, _ in pairs], type=pa.int64()),
                                   "b": pa.array([b for _, b in pairs], type=pa.int64())}))
     con.execute("""CREATE OR REPLACE TEMP TABLE _sb AS
