@@ -247,9 +247,8 @@ def _shard_run(warehouse: str, state_dir: str, shard: int, shards: int,
             st.con.execute("RESET checkpoint_threshold")
         log.info("timeline: state shard %d of %d done in %.1f s", shard, shards, time.perf_counter() - started)
         return out
-    finally:
+    finally:  # the canonical ids stay cached for this process's next shard (the caller clears them)
         st.close()
-        partitions._canonical_cache.clear()
 
 
 # --- chunks of events --------------------------------------------------------------------------------
@@ -459,10 +458,11 @@ def _full(warehouse: str, listings: dict[str, dict[str, str]], state_dir: str | 
 # --- incremental -----------------------------------------------------------------------------------------
 
 
-def _read_events(warehouse: str, paths: list[str]) -> list[dict]:
-    """The dated events of the files ``paths``."""
+def _read_events(warehouse: str, paths: list[str], shard: int = 0, shards: int = 1) -> tuple[list[str], list[dict]]:
+    """The ids of the dated events in the files ``paths``, and the rows of those in shard ``shard`` of ``shards``
+    (every shard reads the changed files; only its own events become Python rows)."""
     if not paths:
-        return []
+        return [], []
     con = storage.connect_bounded(memory_limit=WORKER_DUCKDB_MEMORY, threads=1)
     try:
         cols = ", ".join(f'"{c}"' for c in READ_COLUMNS)
@@ -472,10 +472,14 @@ def _read_events(warehouse: str, paths: list[str]) -> list[dict]:
         ).to_arrow_table()
     finally:
         con.close()
+    ids = t.column("event_id").to_pylist()
+    if shards > 1:  # shard_of, over the column (numpy's % of a positive divisor is Python's)
+        days = t.column("start_date").cast(pa.int32()).to_numpy(zero_copy_only=False)
+        t = t.filter(pa.array(days % shards == shard))
     out = t.to_pylist()
     for e in out:
         e["leaf"] = storage.file_key(e.pop("partition_key") or "") + ".parquet"
-    return out
+    return ids, out
 
 
 class _Events:
@@ -641,11 +645,10 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
                           [changed]).fetchall()
     removed_sids = {s for s, _ in removed}
     changed_set = set(changed)
-    arriving = _read_events(warehouse, [f"{base}/{p}" for p in listings["events"] if leaf(p) in changed_set])
-    ids = [e["event_id"] for e in arriving]
+    ids, arriving = _read_events(warehouse, [f"{base}/{p}" for p in listings["events"] if leaf(p) in changed_set],
+                                 shard, shards)  # ids: of every shard, checked here and below
     if len(set(ids)) != len(ids):
         return "an event id repeats in the changed partitions"
-    arriving = [e for e in arriving if shard_of(e["start_date"], shards) == shard]  # ids: all of them, checked below
     if ids:
         con.register("_ids", pa.table({"event_id": pa.array(ids, type=pa.string())}))
         clash = con.execute("SELECT count(*) FROM evs JOIN _ids USING (event_id) "
