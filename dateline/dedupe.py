@@ -12,12 +12,15 @@ import re
 import unicodedata
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 
 from dateline.disjoint_set import DisjointSet
 from dateline.lexicon import word_set
+
+T = TypeVar("T", str, int)
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
@@ -600,22 +603,32 @@ def _event_words(e: dict) -> set[str]:
     return words
 
 
-def _event_score(a: dict, b: dict, words: dict[str, set[str]]) -> float | None:
-    """How alike two events are (higher is closer) when they report the same thing, else ``None``.
+def score_features(e: dict, words: set[str]) -> tuple[str, set[str], frozenset[str], str | None, bool]:
+    """What scoring reads of an event (``words``: its content words), computed once per event: its article,
+    words, case-folded actors, trigger, and whether its granularity is coarse."""
+    return (e["article_id"], words, frozenset(x.casefold() for x in e.get("actors") or []),
+            e.get("trigger") or None, e.get("granularity") in COARSE_GRANULARITIES)
+
+
+def feature_score(fa: tuple, fb: tuple) -> float | None:
+    """How alike two events of one block are (higher is closer) when they may merge, else ``None``; over their
+    ``score_features``. Two events of one article never merge.
 
     Clause words exclude the date phrase (the dates already agree). A shared actor with the
     same trigger or some shared words is enough; without a shared actor the clauses must share
-    most words (at least three), more so when both name actors and none in common.
+    most words (at least three), more so when both name actors and none in common (stricter at
+    coarse granularities, the first event's deciding).
     """
-    wa, wb = words[a["event_id"]], words[b["event_id"]]
+    if fa[0] == fb[0]:
+        return None
+    wa, wb = fa[1], fb[1]
     inter = len(wa & wb)
-    jac = inter / len(wa | wb) if wa and wb else 0.0
-    actors_a = {x.casefold() for x in a.get("actors") or []}
-    actors_b = {x.casefold() for x in b.get("actors") or []}
-    shared_actor = bool(actors_a & actors_b)
-    same_trigger = bool(a.get("trigger")) and a.get("trigger") == b.get("trigger")
+    jac = inter / (len(wa) + len(wb) - inter) if wa and wb else 0.0
+    actors_a, actors_b = fa[2], fb[2]
+    shared_actor = not actors_a.isdisjoint(actors_b)
+    same_trigger = fa[3] is not None and fa[3] == fb[3]
     score = jac + 0.5 * shared_actor + 0.25 * same_trigger
-    if a.get("granularity") in COARSE_GRANULARITIES:
+    if fa[4]:
         ok = (shared_actor and same_trigger and jac >= 0.25) or (jac >= 0.5 and inter >= 3)
     elif shared_actor:
         ok = same_trigger or jac >= 0.25
@@ -635,20 +648,23 @@ def _date_key(e: dict) -> tuple:
     return (gran, e["start_date"], e["end_date"])
 
 
-def _event_keys(e: dict, words: set[str]) -> set[tuple]:
-    dk = _date_key(e)
-    keys = {(dk, "a", x.casefold()) for x in e.get("actors") or []}
+def _event_keys(e: dict, words: set[str]) -> set[tuple[str, str]]:
+    """The blocks of an event inside its date key (``_date_key``), as (kind, value): each actor, the trigger,
+    and ``WORD_KEYS`` min-hashed clause words; ("-", "") for an event with none of them."""
+    keys = {("a", x.casefold()) for x in e.get("actors") or []}
     if e.get("trigger"):
-        keys.add((dk, "t", e["trigger"]))
+        keys.add(("t", e["trigger"]))
     for w in sorted(words, key=lambda w: zlib.crc32(w.encode()))[:WORD_KEYS]:
-        keys.add((dk, "w", w))
-    return keys or {(dk, "-", "")}
+        keys.add(("w", w))
+    return keys or {("-", "")}
 
 
 def event_block_keys(e: dict, words: set[str]) -> list[int]:
-    """The blocks an event is in (see ``_event_keys``) as stable 64-bit keys, sorted."""
-    return sorted(int.from_bytes(hashlib.blake2b(repr(k).encode(), digest_size=8).digest(), "little")
-                  for k in _event_keys(e, words))
+    """The blocks an event is in (its date key with each of ``_event_keys``) as stable 64-bit keys, sorted."""
+    # The date key is spelled once per event (repr of a tuple holding dates, per key, was the costliest step).
+    date = "\x00".join(map(str, _date_key(e)))
+    return sorted(int.from_bytes(hashlib.blake2b(f"{date}\x01{kind}\x01{value}".encode(), digest_size=8).digest(),
+                                 "little") for kind, value in _event_keys(e, words))
 
 
 def neighbour_key(e: dict, words: set[str]) -> str:
@@ -664,9 +680,10 @@ def _description_rank(e: dict) -> tuple:
     return (-(e.get("confidence") or 0.0), not e.get("actors"), not e.get("trigger"), -len(e["clause"]), e["event_id"])
 
 
-def block_pairs(members: Sequence[str], nkeys: dict[str, str]) -> list[tuple[str, str]]:
+def block_pairs(members: Sequence[T], nkeys: Mapping[T, str]) -> list[tuple[T, T]]:
     """The pairs one block compares: all of them up to ``MAX_EVENT_BLOCK`` members, else each member with
-    the next ``EVENT_WINDOW`` in ``neighbour_key`` order. ``members`` in id order; pairs ``(smaller, larger)``."""
+    the next ``EVENT_WINDOW`` in ``neighbour_key`` order. ``members`` (event ids, or their ranks in id order)
+    in id order; pairs ``(smaller, larger)``."""
     if len(members) <= MAX_EVENT_BLOCK:
         return [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
     ordered = sorted(members, key=nkeys.__getitem__)
@@ -674,11 +691,8 @@ def block_pairs(members: Sequence[str], nkeys: dict[str, str]) -> list[tuple[str
 
 
 def pair_score(a: dict, b: dict, words: dict[str, set[str]]) -> float | None:
-    """The merge score of two events of one block (``_event_score``); ``None`` when they may not merge,
-    which is always the case for two events of one article."""
-    if a["article_id"] == b["article_id"]:
-        return None
-    return _event_score(a, b, words)
+    """The merge score of two events of one block (``feature_score``; ``words``: content words by event id)."""
+    return feature_score(score_features(a, words[a["event_id"]]), score_features(b, words[b["event_id"]]))
 
 
 def merge_groups(articles: dict[str, str], scored: dict[tuple[str, str], float],
@@ -751,26 +765,31 @@ def score_events(by_id: dict[str, dict], words: dict[str, set[str]],
                  keys: dict[str, list[int]] | None = None) -> dict[tuple[str, str], float]:
     """The pairs of events that may merge (blocked, see ``cluster_events``) with their scores. ``keys``: the
     events' ``event_block_keys`` when already known."""
-    blocks: dict[int, list[str]] = defaultdict(list)
-    nkeys: dict[str, str] = {}
-    for eid in sorted(by_id):
+    # Events by their rank in id order: pairs are ints while looked up (the pairs ``block_pairs`` gives).
+    ids = sorted(by_id)
+    n = len(ids)
+    blocks: dict[int, list[int]] = defaultdict(list)
+    for i, eid in enumerate(ids):
         for key in keys[eid] if keys is not None else event_block_keys(by_id[eid], words[eid]):
-            blocks[key].append(eid)
+            blocks[key].append(i)
+    features = [score_features(by_id[e], words[e]) for e in ids]
+    nkeys: dict[int, str] = {}
     scored: dict[tuple[str, str], float] = {}
-    seen: set[tuple[str, str]] = set()
+    seen: set[int] = set()
     # Block order does not matter: a pair's score is symmetric and merges go by score order.
     for members in blocks.values():
         if len(members) > MAX_EVENT_BLOCK:
             for m in members:
                 if m not in nkeys:
-                    nkeys[m] = neighbour_key(by_id[m], words[m])
-        for pair in block_pairs(members, nkeys):
-            if pair in seen:
+                    nkeys[m] = neighbour_key(by_id[ids[m]], words[ids[m]])
+        for a, b in block_pairs(members, nkeys):
+            code = a * n + b
+            if code in seen:
                 continue
-            seen.add(pair)
-            score = pair_score(by_id[pair[0]], by_id[pair[1]], words)
+            seen.add(code)
+            score = feature_score(features[a], features[b])
             if score is not None:
-                scored[pair] = score
+                scored[(ids[a], ids[b])] = score
     return scored
 
 

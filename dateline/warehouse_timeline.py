@@ -328,7 +328,7 @@ def timeline_year(warehouse: str, year: str, paths: Sequence[str], sid_base: int
         nonlocal sid, state_ok
         if chunk.num_rows == 0:
             return
-        canon = pc.is_in(chunk.column("article_id"), value_set=canon_ids).to_pylist()
+        canon = partitions.is_canonical(chunk.column("article_id"), canon_ids).to_pylist()
         events = chunk.to_pylist()
         for e in events:
             e["leaf"] = storage.file_key(e.pop("partition_key") or "") + ".parquet"
@@ -656,8 +656,8 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         con.unregister("_ids")
         if clash:  # the state cannot tell them apart
             return "an event id of a changed partition is recorded in another partition"
-    canon_new = pc.is_in(pa.array([e["article_id"] for e in arriving], type=pa.string()),
-                         value_set=canon_ids).to_pylist() if arriving else []
+    canon_new = partitions.is_canonical(pa.array([e["article_id"] for e in arriving], type=pa.string()),
+                                        canon_ids).to_pylist() if arriving else []
     next_sid = (con.execute("SELECT max(sid) FROM evs").fetchall()[0][0] or 0) + 1
     added: list[int] = []
     added_canon: dict[int, bool] = {}

@@ -404,6 +404,28 @@ def test_shard_of_a_start_date(day: date, shards: int, shard: int) -> None:
     assert wt.shard_of(day, shards) == shard
 
 
+@pytest.mark.parametrize(("ids", "canonical", "expected"), [
+    (["a", "b", "c"], ["a", "c"], [True, False, True]),
+    (["a", "a", "z"], ["a"], [True, True, False]),  # repeated and unknown articles
+    (["a", None, "b"], ["b"], [False, False, True]),  # an event without an article is never canonical
+    ([], ["a"], []),
+    (["a", "b"], [], [False, False]),
+])
+def test_which_articles_are_canonical(ids: list, canonical: list[str], expected: list[bool]) -> None:
+    got = partitions.is_canonical(pa.array(ids, type=pa.string()), pa.array(canonical, type=pa.string()))
+    assert got.to_pylist() == expected
+    chunked = partitions.is_canonical(pa.chunked_array([ids[:1], ids[1:]], type=pa.string()),
+                                      pa.array(canonical, type=pa.string()))
+    assert chunked.to_pylist() == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from("abcdefgh"), max_size=12), st.sets(st.sampled_from("abcdefgh")))
+def test_which_articles_are_canonical_agrees_with_set_membership(ids: list[str], canonical: set[str]) -> None:
+    got = partitions.is_canonical(pa.array(ids, type=pa.string()), pa.array(sorted(canonical), type=pa.string()))
+    assert got.to_pylist() == [i in canonical for i in ids]
+
+
 @pytest.mark.parametrize("early", [5.0, 1e12])  # the early bound decides, or the replay count does
 def test_a_change_reaching_much_of_the_timeline_recomputes_it_from_scratch(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch,
