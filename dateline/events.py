@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from dateline.lexicon import word_set
@@ -61,7 +61,10 @@ class Event:
     published_at: datetime | None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # Not dataclasses.asdict: it deep-copies every value, a tenth of the per-file stages' time.
+        d = {name: getattr(self, name) for name in self.__slots__}
+        d["actors"] = list(self.actors)
+        return d
 
 
 def mention_id(article_id: str, start: int, end: int) -> str:

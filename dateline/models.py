@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -28,7 +28,8 @@ class Article:
     published_offset: str | None = None  # the UTC offset the source wrote ("+02:00"), as published_at is UTC
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # Not dataclasses.asdict: it deep-copies every value, a tenth of the per-file stages' time.
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,4 +47,5 @@ class Quarantined:
     message: str
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # Not dataclasses.asdict: it deep-copies every value, a tenth of the per-file stages' time.
+        return {name: getattr(self, name) for name in self.__slots__}

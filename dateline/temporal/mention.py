@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -42,4 +42,5 @@ class Mention:
     quant: str | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # Not dataclasses.asdict: it deep-copies every value, a tenth of the per-file stages' time.
+        return {name: getattr(self, name) for name in self.__slots__}
