@@ -419,26 +419,17 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     fresh = np.unique(got, axis=0) if len(got) else np.empty((0, 2), dtype=np.int64)
     if still and len(fresh):
         fresh = fresh[np.fromiter((p not in still for p in map(tuple, fresh.tolist())), dtype=bool, count=len(fresh))]
-    in_fresh = set(np.unique(fresh).tolist())
-    _fill_info(con, info, in_fresh)
-    need = sorted(in_fresh - new_sig.keys())
-    by_leaf = defaultdict(list)
-    for s in need:
-        by_leaf[info[s]["leaf"]].append(s)
-    for name, sids in by_leaf.items():
-        sig = _signatures_of(warehouse, [sig_path[name]], np.zeros(len(sids), dtype=np.int64),
-                             np.array([info[s]["row_idx"] for s in sids]))
-        for s, v in zip(sids, sig, strict=True):
-            new_sig[s] = v
+    sids = np.unique(fresh)
+    sig, shingles = _pair_signatures(warehouse, con, sig_path, info, new_sig, sids)
+    at = np.searchsorted(sids, fresh)  # rows of each pair's two members in sig / shingles
     gained: set[tuple[int, int]] = set()
     screened: list[tuple[int, int]] = []
     for lo in range(0, len(fresh), 1 << 16):  # bounded temporaries: (block, NUM_PERM) signatures per side
-        block = fresh[lo : lo + (1 << 16)]
-        a, b = block[:, 0].tolist(), block[:, 1].tolist()
-        keep = dedupe.screen_pairs(np.stack([new_sig[s] for s in a]), np.stack([new_sig[s] for s in b]),
-                                   np.array([info[s]["shingles"] for s in a], dtype=np.int64),
-                                   np.array([info[s]["shingles"] for s in b], dtype=np.int64))
-        screened += list(map(tuple, block[keep].tolist()))
+        a, b = at[lo : lo + (1 << 16), 0], at[lo : lo + (1 << 16), 1]
+        keep = dedupe.screen_pairs(sig[a], sig[b], shingles[a], shingles[b])
+        screened += list(map(tuple, fresh[lo : lo + (1 << 16)][keep].tolist()))
+    del sig, shingles, at
+    _fill_info(con, info, {s for p in screened for s in p})
     if screened:
         sets = _shingle_sets(warehouse, art_path, info, {s for p in screened for s in p})
         gained = {p for p in screened if dedupe._similarity(sets[p[0]], sets[p[1]]) is not None}
@@ -576,6 +567,43 @@ def _bucket_diffs(con, touched: pa.Table, joins: pa.Table, leaving: set[int]) ->
     joining = {c: ins.column(c).to_numpy() for c in ins.column_names}
     return window_diffs(rows["bucket"], rows["pos"], rows["sid"], rows["leaving"], rows["sid"],
                         joining["bucket"], joining["pos"], joining["sid"], joining["sid"], dedupe.LSH_WINDOW)
+
+
+def _pair_signatures(warehouse: str, con, sig_path: dict[str, str], info: dict[int, dict],
+                     new_sig: dict[int, np.ndarray], sids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(signatures, shingle_counts)`` of the articles ``sids`` (sorted), row for row: signatures already read
+    are taken from ``new_sig``, the others read from their files; an article's file and row come from ``info``
+    or, for the many recorded articles a 1% run pairs with, from the state (as columns, not row dicts)."""
+    sig = np.empty((len(sids), dedupe.NUM_PERM), dtype=np.uint32)
+    shingles = np.empty(len(sids), dtype=np.int64)
+    listed = sids.tolist()
+    unknown = [s for s in listed if s not in info]
+    t = con.sql("SELECT sid, leaf, row_idx, shingles FROM arts WHERE sid IN (SELECT unnest($s::BIGINT[]))",
+                params={"s": unknown}).to_arrow_table()
+    if t.num_rows != len(unknown):
+        raise RuntimeError("dedupe state: a candidate article is not recorded")
+    pos = np.searchsorted(sids, t.column("sid").to_numpy())
+    shingles[pos] = t.column("shingles").to_numpy()
+    read_at, leaves, rows = [pos], t.column("leaf").to_pylist(), [t.column("row_idx").to_numpy().astype(np.int64)]
+    known_at, known_rows = [], []
+    for x, s in enumerate(listed):
+        if s in info:
+            shingles[x] = info[s]["shingles"]
+            if s in new_sig:
+                sig[x] = new_sig[s]
+            else:
+                known_at.append(x)
+                leaves.append(info[s]["leaf"])
+                known_rows.append(info[s]["row_idx"])
+    read_at.append(np.array(known_at, dtype=np.int64))
+    rows.append(np.array(known_rows, dtype=np.int64))
+    at = np.concatenate(read_at)
+    if len(at):
+        names = sorted(set(leaves))
+        file_of = {name: i for i, name in enumerate(names)}
+        fidx = np.array([file_of[name] for name in leaves], dtype=np.int64)
+        sig[at] = _signatures_of(warehouse, [sig_path[name] for name in names], fidx, np.concatenate(rows))
+    return sig, shingles
 
 
 def _fill_info(con, info: dict[int, dict], sids: set[int]) -> None:

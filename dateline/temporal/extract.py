@@ -96,23 +96,22 @@ def _can_start(rx: object, reps: tuple[str, ...], word: bool) -> bool:
     return False
 
 
-def _first_sets(rule_list: tuple[Rule, ...]) -> dict[str, tuple[int, ...]]:
-    """For each token key, the rules whose match may start with that token.
+@cache
+def _first_rules(key: str) -> tuple[int, ...]:
+    """The rules whose match may start with a token of dispatch key ``key`` (none for a token outside the
+    grammar's vocabulary).
 
-    Computed once with the ``regex`` module's partial matching (installed with
-    dateparser); without it every rule is tried at every token.
+    Found with the ``regex`` module's partial matching (installed with dateparser), once per key a process
+    meets (worked out for every key at import, this cost each worker a second); without it every rule is
+    tried at every token.
     """
-    probes = _PROBES
+    reps = _PROBES.get(key)
+    if reps is None:
+        return ()
     if not _PARTIAL:  # pragma: no cover
-        every = tuple(range(len(rule_list)))
-        return {k: every for k in probes}
-    out: dict[str, tuple[int, ...]] = {}
-    for key, reps in probes.items():
-        word = key[0].isalpha()
-        idx = tuple(i for i, rx in enumerate(_PARTIAL) if _can_start(rx, reps, word))
-        if idx:
-            out[key] = idx
-    return out
+        return tuple(range(len(_RULES)))
+    word = key[0].isalpha()
+    return tuple(i for i, rx in enumerate(_PARTIAL) if _can_start(rx, reps, word))
 
 
 def _partial_patterns(rule_list: tuple[Rule, ...]) -> list[object]:
@@ -127,14 +126,13 @@ _RULES = rules()
 _RULE_RES = [re.compile(f"{_LEFT}(?:{r.pattern}){_RIGHT}", re.IGNORECASE) for r in _RULES]
 _PROBES = _vocab_probes(_RULES)
 _PARTIAL = _partial_patterns(_RULES)
-_FIRST = _first_sets(_RULES)
 _PAIR_MIN = 6  # tokens starting more rules than this are narrowed by the token after them
 
 
 @cache
 def _pair_rules(key: str, sep: str, next_key: str | None) -> tuple[int, ...]:
     """The rules starting at token ``key`` that may continue with ``sep`` + token ``next_key``."""
-    base = _FIRST[key]
+    base = _first_rules(key)
     if not _PARTIAL:  # pragma: no cover
         return base
     firsts = _PROBES[key]
@@ -509,7 +507,7 @@ def extract(text: str) -> list[Candidate]:
     """
     out: list[Candidate] = []
     pos = 0
-    first = _FIRST
+    first = _first_rules
     res = _RULE_RES
     tokens: list = list(_TOKEN.finditer(text))
     if _QUOTED_DIGIT.search(text):  # "'89" is a token, and so is the "89" in it ("'4pm" quoted)
@@ -521,7 +519,7 @@ def extract(text: str) -> list[Candidate]:
             continue
         tm_end = tm.end()
         key = _token_key(tm.group())
-        idxs = first.get(key)
+        idxs = first(key)
         if not idxs:
             continue
         if len(idxs) > _PAIR_MIN:
