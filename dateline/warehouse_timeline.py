@@ -1395,9 +1395,9 @@ def _rewrite_years(warehouse: str, gone: set[str], year_of_grp: dict[str, str], 
         del parts, table
         pa.default_memory_pool().release_unused()
 
-    # Reading and writing Parquet release the GIL: two files at a time (unless many are rewritten: each holds a
-    # whole year in memory).
-    with ThreadPoolExecutor(max_workers=2 if len(years.keys() | gone_by_year.keys()) < 50 else 1) as pool:
+    # Reading and writing Parquet release the GIL: two files at a time, each thread holding one year (13 MB of
+    # Parquet for the largest at 1M articles); the shards' workers are gone by now.
+    with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(rewrite, sorted(years.keys() | gone_by_year.keys())))
 
 
