@@ -690,11 +690,6 @@ def block_pairs(members: Sequence[T], nkeys: Mapping[T, str]) -> list[tuple[T, T
     return [(a, b) if a < b else (b, a) for i, a in enumerate(ordered) for b in ordered[i + 1 : i + 1 + EVENT_WINDOW]]
 
 
-def pair_score(a: dict, b: dict, words: dict[str, set[str]]) -> float | None:
-    """The merge score of two events of one block (``feature_score``; ``words``: content words by event id)."""
-    return feature_score(score_features(a, words[a["event_id"]]), score_features(b, words[b["event_id"]]))
-
-
 def merge_groups(articles: dict[str, str], scored: dict[tuple[str, str], float],
                  accepted: list[tuple[str, str]] | None = None) -> list[list[str]]:
     """Greedy merge: the pairs with a score (``(smaller, larger)`` id -> score), best first (ties by ids),

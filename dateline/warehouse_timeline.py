@@ -1075,7 +1075,7 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
             "used_pairs_bypassed": len(bypass)}, YearDelta(gone, year_of_grp, new_rows)
 
 
-# ``dedupe.pair_score`` over recorded events, in SQL (the features are stored as the clustering computes them:
+# ``dedupe.feature_score`` over recorded events, in SQL (the features are stored as the clustering computes them:
 # content words, case-folded actors). Same arithmetic, same order of operations, so the same doubles.
 _SCORE_SQL = f"""
 f AS (

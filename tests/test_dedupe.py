@@ -306,3 +306,38 @@ def test_timeline_ids_are_order_independent_and_idempotent() -> None:
         shuffled = evs[:]
         rng.shuffle(shuffled)
         assert cluster_events(shuffled) == expected
+
+
+def _features(article: str, words: str, actors: tuple[str, ...] = (), trigger: str | None = None,
+              granularity: str = "day") -> tuple:
+    from dateline.dedupe import score_features
+
+    return score_features({"article_id": article, "actors": list(actors), "trigger": trigger,
+                           "granularity": granularity}, set(words.split()))
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # two reports of one article never merge
+    (("x", "council voted budget", ("Council",), "voted"), ("x", "council voted budget", ("Council",), "voted"), None),
+    # a shared actor (case-folded) and the same trigger: enough, whatever the words
+    (("x", "council voted budget", ("Council",), "voted"), ("y", "members approved plan", ("council",), "voted"),
+     0.0 + 0.5 + 0.25),
+    # a shared actor and a quarter of the words
+    (("x", "council voted budget roads", ("Council",), "voted"), ("y", "council approved budget roads", ("Council",),
+                                                                 "approved"), 3 / 5 + 0.5),
+    # no shared actor, none named: most words (at least three) must agree
+    (("x", "storm hit coast town", (), None), ("y", "storm hit coast city", (), None), 3 / 5),
+    (("x", "storm hit coast", (), None), ("y", "storm hit town", (), None), None),
+    # half the words: enough without actors, not when both name actors and none in common (0.6 then)
+    (("x", "storm hit coast town", (), None), ("y", "storm hit coast city harbour", (), None), 3 / 6),
+    (("x", "storm hit coast town", ("Ana",), None), ("y", "storm hit coast city harbour", ("Bo",), None), None),
+    (("x", "storm hit coast town", ("Ana",), None), ("y", "storm hit coast city", ("Bo",), None), 3 / 5),
+    # at a year, a shared actor needs the trigger and some words too
+    (("x", "council voted budget", ("Council",), "voted", "year"),
+     ("y", "members approved plan", ("Council",), "voted", "year"), None),
+])
+def test_feature_score_table(a: tuple, b: tuple, expected: float | None) -> None:
+    from dateline.dedupe import feature_score
+
+    got = feature_score(_features(*a), _features(*b))
+    assert got == (None if expected is None else pytest.approx(expected))
