@@ -47,7 +47,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -150,13 +150,13 @@ STATE_SHARDS = int(os.environ.get("DATELINE_TIMELINE_SHARDS", "4"))
 # State (bytes of the shard files) from which the shards are shared with a spawned worker: below it, the worker's
 # start (1.5-2 s of imports) costs more than it saves (10k articles +1%: the timeline step 2.0 s with it).
 SHARD_POOL_MIN_BYTES = 64_000_000
-_EPOCH_DAY = date(1970, 1, 1)
 _STATE_FILE = re.compile(r"timeline(-\d+-of-\d+)?\.duckdb(\.wal)?")
 
 
-def shard_of(day: date, shards: int) -> int:
-    """The state shard of the events starting on ``day``."""
-    return (day - _EPOCH_DAY).days % shards
+def shards_of(start_dates: pa.Array | pa.ChunkedArray, shards: int) -> np.ndarray:
+    """The state shard of the events starting on each of ``start_dates`` (date32): their day number modulo
+    ``shards`` (numpy's % of a positive divisor, like Python's, is never negative)."""
+    return start_dates.cast(pa.int32()).to_numpy(zero_copy_only=False) % shards
 
 
 def _shard_names(shards: int) -> list[str]:
@@ -346,8 +346,8 @@ def timeline_year(warehouse: str, year: str, paths: Sequence[str], sid_base: int
                                               schema=EDGES_SCHEMA),
             }
             # Each state row goes to the shard of its event's start date (a pair's events share theirs).
-            days = parts["evs"].column("start_date").cast(pa.int32()).to_numpy()
-            shard_at = np.mod(days, STATE_SHARDS)  # of sid - base, the chunk's sids being consecutive
+            # Indexed by sid - base, the chunk's sids being consecutive.
+            shard_at = shards_of(parts["evs"].column("start_date"), STATE_SHARDS)
             shard_of_row = {"evs": shard_at, "blocks": shard_at[np.asarray(bsids, dtype=np.int64) - base],
                             "edges": shard_at[parts["edges"].column("a").to_numpy() - base]}
             for name, t in parts.items():
@@ -473,9 +473,8 @@ def _read_events(warehouse: str, paths: list[str], shard: int = 0, shards: int =
     finally:
         con.close()
     ids = t.column("event_id").to_pylist()
-    if shards > 1:  # shard_of, over the column (numpy's % of a positive divisor is Python's)
-        days = t.column("start_date").cast(pa.int32()).to_numpy(zero_copy_only=False)
-        t = t.filter(pa.array(days % shards == shard))
+    if shards > 1:
+        t = t.filter(pa.array(shards_of(t.column("start_date"), shards) == shard))
     out = t.to_pylist()
     for e in out:
         e["leaf"] = storage.file_key(e.pop("partition_key") or "") + ".parquet"

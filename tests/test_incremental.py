@@ -382,7 +382,7 @@ def test_timeline_state_shards_worked_on_in_parallel_give_the_from_scratch_timel
         con = duckdb.connect(str(state_dir / name), read_only=True)
         days = [d for (d,) in con.execute("SELECT start_date FROM evs").fetchall()]
         con.close()
-        assert days and {wt.shard_of(d, wt.STATE_SHARDS) for d in days} == {i}
+        assert days and set(wt.shards_of(pa.array(days, type=pa.date32()), wt.STATE_SHARDS).tolist()) == {i}
     _write_events(wh, "p2", pool[60:80], events_of)
     _write_duplicates(wh, pool, {"a005", "a061"})
     stats = partitions.timeline_warehouse(wh, workers=2, state_dir=state_dir)  # shard 1 in a spawned process
@@ -401,7 +401,7 @@ def test_timeline_state_shards_worked_on_in_parallel_give_the_from_scratch_timel
 def test_shard_of_a_start_date(day: date, shards: int, shard: int) -> None:
     from dateline import warehouse_timeline as wt
 
-    assert wt.shard_of(day, shards) == shard
+    assert wt.shards_of(pa.array([day], type=pa.date32()), shards).tolist() == [shard]
 
 
 @pytest.mark.parametrize(("ids", "canonical", "expected"), [
