@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+
+def record_dict(record: Any) -> dict:
+    """The fields of a slotted dataclass record as a dict, values shared (not ``dataclasses.asdict``, which
+    deep-copies every value: a tenth of the per-file stages' time)."""
+    return {name: getattr(record, name) for name in record.__slots__}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +35,7 @@ class Article:
     published_offset: str | None = None  # the UTC offset the source wrote ("+02:00"), as published_at is UTC
 
     def as_dict(self) -> dict:
-        # Not dataclasses.asdict: it deep-copies every value, a tenth of the per-file stages' time.
-        return {name: getattr(self, name) for name in self.__slots__}
+        return record_dict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,5 +53,4 @@ class Quarantined:
     message: str
 
     def as_dict(self) -> dict:
-        # Not dataclasses.asdict: it deep-copies every value, a tenth of the per-file stages' time.
-        return {name: getattr(self, name) for name in self.__slots__}
+        return record_dict(self)
