@@ -368,14 +368,10 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
 
     # Signatures of the arriving representatives (old articles that became one: from their own files).
     need = sorted(s for s in new_reps if s not in new_sig)
-    by_leaf: dict[str, list[int]] = defaultdict(list)
-    for s in need:
-        by_leaf[info[s]["leaf"]].append(s)
-    for name, sids in by_leaf.items():
-        rows = np.array([info[s]["row_idx"] for s in sids])
-        sig = _signatures_of(warehouse, [sig_path[name]], np.zeros(len(sids), dtype=np.int64), rows)
-        for s, v in zip(sids, sig, strict=True):
-            new_sig[s] = v
+    if need:
+        sig = _signatures_at(warehouse, sig_path, [info[s]["leaf"] for s in need],
+                             np.array([info[s]["row_idx"] for s in need], dtype=np.int64))
+        new_sig.update(zip(need, sig, strict=True))
     if any(info[s]["shingles"] < 0 for s in new_reps):
         return "a representative has no signature (the signatures table is out of step)"
     arrive = sorted(new_reps)
@@ -429,9 +425,10 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         keep = dedupe.screen_pairs(sig[a], sig[b], shingles[a], shingles[b])
         screened += list(map(tuple, fresh[lo : lo + (1 << 16)][keep].tolist()))
     del sig, shingles, at
-    _fill_info(con, info, {s for p in screened for s in p})
     if screened:
-        sets = _shingle_sets(warehouse, art_path, info, {s for p in screened for s in p})
+        in_screened = {s for p in screened for s in p}
+        _fill_info(con, info, in_screened)
+        sets = _shingle_sets(warehouse, art_path, info, in_screened)
         gained = {p for p in screened if dedupe._similarity(sets[p[0]], sets[p[1]]) is not None}
 
     # Components to recompute: every old component holding an article whose group, representative or
@@ -569,6 +566,15 @@ def _bucket_diffs(con, touched: pa.Table, joins: pa.Table, leaving: set[int]) ->
                         joining["bucket"], joining["pos"], joining["sid"], joining["sid"], dedupe.LSH_WINDOW)
 
 
+def _signatures_at(warehouse: str, sig_path: dict[str, str], leaves: Sequence[str], rows: np.ndarray) -> np.ndarray:
+    """``(len(rows), NUM_PERM)`` signatures of row ``rows[i]`` of the signature file of partition ``leaves[i]``
+    (each file read once)."""
+    names = sorted(set(leaves))
+    file_of = {name: i for i, name in enumerate(names)}
+    fidx = np.array([file_of[name] for name in leaves], dtype=np.int64)
+    return _signatures_of(warehouse, [sig_path[name] for name in names], fidx, rows)
+
+
 def _pair_signatures(warehouse: str, con, sig_path: dict[str, str], info: dict[int, dict],
                      new_sig: dict[int, np.ndarray], sids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(signatures, shingle_counts)`` of the articles ``sids`` (sorted), row for row: signatures already read
@@ -577,32 +583,24 @@ def _pair_signatures(warehouse: str, con, sig_path: dict[str, str], info: dict[i
     sig = np.empty((len(sids), dedupe.NUM_PERM), dtype=np.uint32)
     shingles = np.empty(len(sids), dtype=np.int64)
     listed = sids.tolist()
-    unknown = [s for s in listed if s not in info]
     t = con.sql("SELECT sid, leaf, row_idx, shingles FROM arts WHERE sid IN (SELECT unnest($s::BIGINT[]))",
-                params={"s": unknown}).to_arrow_table()
-    if t.num_rows != len(unknown):
+                params={"s": [s for s in listed if s not in info]}).to_arrow_table()
+    if t.num_rows != sum(s not in info for s in listed):
         raise RuntimeError("dedupe state: a candidate article is not recorded")
-    pos = np.searchsorted(sids, t.column("sid").to_numpy())
-    shingles[pos] = t.column("shingles").to_numpy()
-    read_at, leaves, rows = [pos], t.column("leaf").to_pylist(), [t.column("row_idx").to_numpy().astype(np.int64)]
-    known_at, known_rows = [], []
-    for x, s in enumerate(listed):
-        if s in info:
-            shingles[x] = info[s]["shingles"]
-            if s in new_sig:
-                sig[x] = new_sig[s]
-            else:
-                known_at.append(x)
-                leaves.append(info[s]["leaf"])
-                known_rows.append(info[s]["row_idx"])
-    read_at.append(np.array(known_at, dtype=np.int64))
-    rows.append(np.array(known_rows, dtype=np.int64))
-    at = np.concatenate(read_at)
+    from_state = np.searchsorted(sids, t.column("sid").to_numpy())
+    shingles[from_state] = t.column("shingles").to_numpy()
+    known = [x for x, s in enumerate(listed) if s in info]
+    for x in known:
+        shingles[x] = info[listed[x]]["shingles"]
+        if listed[x] in new_sig:
+            sig[x] = new_sig[listed[x]]
+    to_read = [x for x in known if listed[x] not in new_sig]
+    at = np.concatenate([from_state, np.array(to_read, dtype=np.int64)])
     if len(at):
-        names = sorted(set(leaves))
-        file_of = {name: i for i, name in enumerate(names)}
-        fidx = np.array([file_of[name] for name in leaves], dtype=np.int64)
-        sig[at] = _signatures_of(warehouse, [sig_path[name] for name in names], fidx, np.concatenate(rows))
+        sig[at] = _signatures_at(
+            warehouse, sig_path, t.column("leaf").to_pylist() + [info[listed[x]]["leaf"] for x in to_read],
+            np.concatenate([t.column("row_idx").to_numpy().astype(np.int64),
+                            np.array([info[listed[x]]["row_idx"] for x in to_read], dtype=np.int64)]))
     return sig, shingles
 
 
