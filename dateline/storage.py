@@ -24,7 +24,9 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -631,6 +633,21 @@ def read_file_columns(warehouse: Warehouse, path: str, table_name: str, columns:
     with fs.open(path, "rb") as fh:
         t = pq.read_table(fh, columns=columns, partitioning=None)
     return _conform(t, schema)
+
+
+def read_files_columns(warehouse: Warehouse, paths: Sequence[str], table_name: str, columns: list[str] | None = None,
+                       threads: int = 2) -> Iterator[pa.Table]:
+    """``read_file_columns`` of each of ``paths``, in order, read ``threads`` files ahead on threads (a Parquet
+    read decompresses and decodes without the GIL, so reading overlaps the caller's work on the file before).
+    At most ``2 * threads`` files are held at once."""
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        ahead: deque[Future[pa.Table]] = deque()
+        for path in paths:
+            ahead.append(pool.submit(read_file_columns, warehouse, path, table_name, columns))
+            if len(ahead) >= 2 * threads:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
 
 
 def iter_table_files(

@@ -244,9 +244,12 @@ def _full(warehouse: str, listings: dict[str, dict[str, str]], st: StepState | N
     def shingle_sets(indices: Sequence[int]) -> dict[int, np.ndarray]:
         idx = np.asarray(indices, dtype=np.int64)
         out: dict[int, np.ndarray] = {}
-        for f in np.unique(fidx[idx]).tolist():
+        wanted = np.unique(fidx[idx]).tolist()
+        paths = [article_files[leaf(files[f])] for f in wanted]
+        for f, path, t in zip(wanted, paths, storage.read_files_columns(warehouse, paths, "articles",
+                                                                        ["article_id", "text"]), strict=True):
             mine = idx[fidx[idx] == f]
-            texts = _texts(warehouse, article_files[leaf(files[f])], ridx[mine], [ids[i] for i in mine.tolist()])
+            texts = _texts(path, t, ridx[mine], [ids[i] for i in mine.tolist()])
             out.update(zip(mine.tolist(), dedupe.shingle_hash_sets(texts), strict=True))
         return out
 
@@ -278,10 +281,11 @@ def _full(warehouse: str, listings: dict[str, dict[str, str]], st: StepState | N
 def _signatures_of(warehouse: str, files: Sequence[str], fidx: np.ndarray, ridx: np.ndarray) -> np.ndarray:
     """``(len(fidx), NUM_PERM)`` signatures of rows ``ridx`` of signature files ``files[fidx]``."""
     sig = np.empty((len(fidx), dedupe.NUM_PERM), dtype=np.uint32)
-    for f in np.unique(fidx).tolist():
+    wanted = np.unique(fidx).tolist()
+    for f, t in zip(wanted, storage.read_files_columns(warehouse, [files[f] for f in wanted], "signatures",
+                                                      ["signature"]), strict=True):
         at = np.flatnonzero(fidx == f)
-        col = storage.read_file_columns(warehouse, files[f], "signatures", ["signature"]).column("signature")
-        arr = col.combine_chunks()
+        arr = t.column("signature").combine_chunks()
         # The raw child buffer (NULL signatures occupy slots too); only the wanted rows are taken.
         child = arr.values
         flat = np.frombuffer(child.buffers()[1], dtype=np.uint32)[child.offset : child.offset + len(child)]
@@ -290,8 +294,9 @@ def _signatures_of(warehouse: str, files: Sequence[str], fidx: np.ndarray, ridx:
     return sig
 
 
-def _texts(warehouse: str, path: str, rows: np.ndarray, expect_ids: list[str]) -> list[str | None]:
-    t = storage.read_file_columns(warehouse, path, "articles", ["article_id", "text"]).take(pa.array(rows))
+def _texts(path: str, t: pa.Table, rows: np.ndarray, expect_ids: list[str]) -> list[str | None]:
+    """The texts of ``rows`` of ``t`` (articles file ``path``: ``article_id``, ``text``), checked against their ids."""
+    t = t.take(pa.array(rows))
     if t.column("article_id").to_pylist() != expect_ids:
         raise RuntimeError(f"articles file {path} out of step with its signatures")
     return t.column("text").to_pylist()
@@ -654,8 +659,9 @@ def _shingle_sets(warehouse: str, art_path: dict[str, str], info: dict[int, dict
     for s in sorted(sids):
         by_leaf[info[s]["leaf"]].append(s)
     out: dict[int, np.ndarray] = {}
-    for name, group in by_leaf.items():
-        texts = _texts(warehouse, art_path[name], np.array([info[s]["row_idx"] for s in group]),
-                       [info[s]["article_id"] for s in group])
+    paths = [art_path[name] for name in by_leaf]
+    files = storage.read_files_columns(warehouse, paths, "articles", ["article_id", "text"])
+    for path, group, t in zip(paths, by_leaf.values(), files, strict=True):
+        texts = _texts(path, t, np.array([info[s]["row_idx"] for s in group]), [info[s]["article_id"] for s in group])
         out.update(zip(group, dedupe.shingle_hash_sets(texts), strict=True))
     return out

@@ -48,6 +48,19 @@ def test_write_read_replace_drop_on_any_filesystem(warehouse: str) -> None:
     assert storage.read_table(warehouse, "mentions").column("article_id").to_pylist() == ["b"]
 
 
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_files_read_ahead_on_threads_come_back_in_order(warehouse: str, threads: int) -> None:
+    days = [date(2010 + i, 1, 1) for i in range(7)]
+    for i, day in enumerate(days):
+        storage.write_partition(warehouse, "mentions", f"f{i}.jsonl", _mentions(f"a{i}", day))
+    paths = sorted(storage.table_files(warehouse, "mentions"), reverse=True)  # any order: the caller's
+    got = [t.column("article_id").to_pylist() for t in storage.read_files_columns(
+        warehouse, paths, "mentions", ["article_id"], threads=threads)]
+    assert got == [storage.read_file_columns(warehouse, p, "mentions", ["article_id"]).column("article_id").to_pylist()
+                   for p in paths]
+    assert sorted(a for (a,) in got) == [f"a{i}" for i in range(7)]
+
 def test_checks_and_duckdb_publish_read_a_remote_warehouse(warehouse: str, tmp_path: Path) -> None:
     storage.write_partition(warehouse, "mentions", "a.jsonl", _mentions("a", date(2017, 8, 7)))
     assert quality.run_check(warehouse, "intervals_ordered").passed
