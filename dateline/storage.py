@@ -484,6 +484,7 @@ def update_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[st
         if signature != build_signature(sql_dir):
             return None
         listing = {name: file_fingerprints(warehouse, name) for name in TABLES}
+        by_rows: set[str] = set()  # tables whose changed rows are listed in a temp table _changed_<name>
         for name in TABLES:
             units = changed_units(name, old.get(name, {}), listing[name])
             if not units:
@@ -491,6 +492,7 @@ def update_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[st
             relation = DB_TABLE_NAMES.get(name, name)
             files = [p for p in listing[name] if unit_of(name, p) in units]
             if name in ROW_KEYS and _replace_changed_rows(con, warehouse, name, relation, units, files, listing[name]):
+                by_rows.add(name)
                 continue
             con.execute(f"DELETE FROM {relation} WHERE {unit_predicate(name, units, con, relation)}")
             load_parquet(con, warehouse, relation, files, listing[name])
@@ -498,10 +500,33 @@ def update_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[st
             "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal"
         ).fetchall():
             con.execute(f'DROP VIEW IF EXISTS "{view}"')
-        con.execute("DROP SCHEMA IF EXISTS agg CASCADE")
+        _refresh_row_aggregates(con, {name: old.get(name, {}) != listing[name] for name in TABLES}, by_rows)
         return _finish_build(con, sql_dir, listing)
     finally:
         con.close()
+
+
+# Publish-time aggregates (schema agg, made by sql/) that an update refreshes row by row rather than rebuilds:
+# agg table -> (the table it derives from, the key of that table's rows it carries). sql/ defines each as
+# ``agg.<name>_rows`` (a view deriving its rows) and creates ``agg.<name>`` from it only when it is not there.
+ROW_AGGREGATES = {"actor_timeline": ("timeline", "timeline_id")}
+
+
+def _refresh_row_aggregates(con: duckdb.DuckDBPyConnection, changed: dict[str, bool], by_rows: set[str]) -> None:
+    """Before sql/ runs again: every agg table is dropped (and rebuilt by it) except those of ``ROW_AGGREGATES``
+    whose source table is unchanged (kept) or changed row by row (``by_rows``: its changed keys in
+    ``_changed_<table>``; their rows are replaced from ``agg.<name>_rows``)."""
+    tables = [t for (t,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'agg'").fetchall()]
+    for table in tables:
+        source, key = ROW_AGGREGATES.get(table, (None, None))
+        if source is None or (changed[source] and source not in by_rows):
+            con.execute(f'DROP TABLE agg."{table}"')
+        elif changed[source]:
+            con.execute(f'DELETE FROM agg."{table}" WHERE "{key}" IN (SELECT k FROM "_changed_{source}")')
+            con.execute("SET preserve_insertion_order = true")  # the new rows sorted like the table
+            con.execute(f'INSERT INTO agg."{table}" SELECT * FROM agg."{table}_rows" '
+                        f'WHERE "{key}" IN (SELECT k FROM "_changed_{source}") ORDER BY ALL')
 
 
 # The whole-warehouse tables change a few rows at a time although their files are rewritten (a timeline year,
@@ -532,6 +557,10 @@ def _replace_changed_rows(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, 
         JOIN (SELECT "{key}" AS k, {digest} AS d FROM _new) n ON o.k = n.k AND o.d = n.d""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _gone AS SELECT g.rid FROM (SELECT o.rowid AS rid FROM {relation} o
         WHERE {stale}) g ANTI JOIN _kept k ON g.rid = k.rid""")
+    # The keys of the rows that change (go, arrive, or both), for ``_refresh_row_aggregates``.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE "_changed_{name}" AS
+        SELECT "{key}" AS k FROM {relation} WHERE rowid IN (SELECT rid FROM _gone)
+        UNION SELECT n."{key}" FROM _new n ANTI JOIN _kept k ON n."{key}" = k.k""")
     con.execute(f"DELETE FROM {relation} WHERE rowid IN (SELECT rid FROM _gone)")
     con.execute(f'INSERT INTO {relation} SELECT n.* FROM _new n ANTI JOIN _kept k ON n."{key}" = k.k')
     for temp in ("_new", "_kept", "_gone"):

@@ -71,12 +71,15 @@ COMMENT ON COLUMN events_by_month.events IS 'Events (one per dated clause, befor
 COMMENT ON COLUMN events_by_month.articles IS 'Distinct canonical articles reporting those events.';
 
 -- One row per actor x timeline event (computed at publish time, stored by actor: a filter on one actor reads
--- only the row groups holding it).
-CREATE TABLE agg.actor_timeline AS
+-- only the row groups holding it). agg.actor_timeline_rows derives the rows; an incremental publish keeps the
+-- table and replaces only the rows of the timeline events that changed (storage.ROW_AGGREGATES), so the
+-- table is created here only when it is not there yet.
+CREATE OR REPLACE VIEW agg.actor_timeline_rows AS
 SELECT actor, timeline_id, start_date, end_date, value, granularity, description, source_count,
        trigger, first_reported
-FROM (SELECT unnest(actors) AS actor, * FROM timeline_events)
-ORDER BY actor, start_date, end_date, timeline_id;
+FROM (SELECT unnest(actors) AS actor, * FROM timeline_events);
+CREATE TABLE IF NOT EXISTS agg.actor_timeline AS
+SELECT * FROM agg.actor_timeline_rows ORDER BY actor, start_date, end_date, timeline_id;
 CREATE VIEW actor_timeline AS
 SELECT * FROM agg.actor_timeline
 ORDER BY actor, start_date, end_date, timeline_id;

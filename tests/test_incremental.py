@@ -58,16 +58,17 @@ def _duplicates(ids: list[str]) -> pa.Table:
     return pa.Table.from_pylist([dict(article_id=i, canonical_id=i) for i in ids], schema=schemas.ARTICLE_DUPLICATES)
 
 
-def _timeline(rows: list[tuple[str, date]]) -> pa.Table:
+def _timeline(rows: list[tuple[str, date]] | list[tuple[str, date, list[str]]]) -> pa.Table:
     return pa.Table.from_pylist(
-        [dict(timeline_id=tid, value=d.isoformat(), start_date=d, end_date=date.fromordinal(d.toordinal() + 1),
-              description="d", source_count=1, sources=["x"], event_ids=[tid], article_id="x", event_id=tid)
-         for tid, d in rows],
+        [dict(timeline_id=r[0], value=r[1].isoformat(), start_date=r[1], end_date=date.fromordinal(r[1].toordinal() + 1),
+              description="d", source_count=1, sources=["x"], event_ids=[r[0]], article_id="x", event_id=r[0],
+              actors=r[2] if len(r) > 2 else [])
+         for r in rows],
         schema=schemas.TIMELINE,
     )
 
 
-def _write_timeline(wh: str, rows: list[tuple[str, date]]) -> None:
+def _write_timeline(wh: str, rows: list[tuple[str, date]] | list[tuple[str, date, list[str]]]) -> None:
     by_year: dict[str, list] = {}
     for r in rows:
         by_year.setdefault(str(r[1].year), []).append(r)
@@ -84,7 +85,7 @@ def test_incremental_publish_equals_a_fresh_build(tmp_path: Path) -> None:
         storage.write_partition(wh, "events", p, _events(p, [(f"{p}e1", d, date(2020, 5, 2)),
                                                              (f"{p}e2", date(2019, 1, 1), date(2019, 1, 2))]))
     storage.replace_table(wh, "article_duplicates", _duplicates(["p1-a", "p2-a", "p3-a"]))
-    _write_timeline(wh, [("t1", d), ("t2", date(2019, 1, 1))])
+    _write_timeline(wh, [("t1", d, ["Ann", "Bob"]), ("t2", date(2019, 1, 1), ["Ann"]), ("t4", date(2018, 1, 1), ["Dee"])])
     db, _ = storage.publish_duckdb(wh, SQL_DIR, tmp_path / "db")
     # A partition rewritten (other years), one removed, one added; the timeline loses a year and gains one.
     storage.write_partition(wh, "events", "p1", _events("p1", [("p1e9", date(2021, 2, 3), date(2021, 2, 4))]))
@@ -93,7 +94,8 @@ def test_incremental_publish_equals_a_fresh_build(tmp_path: Path) -> None:
     storage.write_partition(wh, "articles", "p4", _articles("p4", 2))
     storage.write_partition(wh, "events", "p4", _events("p4", [("p4e1", d, date(2020, 5, 2))]))
     storage.replace_table(wh, "article_duplicates", _duplicates(["p1-a", "p3-a", "p4-a", "p4-a1"]))
-    _write_timeline(wh, [("t1", d), ("t3", date(2021, 2, 3))])
+    # t1 keeps its id with other actors, t2 goes, t3 arrives, t4 stays as it was.
+    _write_timeline(wh, [("t1", d, ["Bob", "Cy"]), ("t3", date(2021, 2, 3), ["Ann"]), ("t4", date(2018, 1, 1), ["Dee"])])
     probe = tmp_path / "probe.duckdb"  # the update itself succeeds (publish would fall back to a fresh build)
     shutil.copyfile(db, probe)
     assert storage.update_duckdb(wh, SQL_DIR, probe) is not None
@@ -101,10 +103,12 @@ def test_incremental_publish_equals_a_fresh_build(tmp_path: Path) -> None:
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM build.parquet_files").fetchone()[0] == sum(
         len(storage.table_files(wh, t)) for t in schemas.TABLES)
+    assert con.execute("SELECT actor, timeline_id FROM actor_timeline").fetchall() == [
+        ("Ann", "t3"), ("Bob", "t1"), ("Cy", "t1"), ("Dee", "t4")]
     con.close()
     incremental = db_snapshot(db)
     fresh, fresh_counts = storage.publish_duckdb(wh, SQL_DIR, tmp_path / "fresh", incremental=False)
-    assert counts == fresh_counts and counts["events"] == 4 and counts["timeline"] == 2
+    assert counts == fresh_counts and counts["events"] == 4 and counts["timeline"] == 3
     assert incremental == db_snapshot(fresh)
 
 
