@@ -1221,10 +1221,13 @@ def _bypasses(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]], lost:
         WITH ends AS (SELECT a AS s FROM _lp UNION SELECT b FROM _lp),
         kept AS (SELECT e.a, e.b FROM edges e ANTI JOIN _lost l ON e.a = l.a AND e.b = l.b
                  WHERE e.a IN (SELECT s FROM ends) OR e.b IN (SELECT s FROM ends)),
-        nb AS (SELECT a AS x, b AS y, a, b FROM kept UNION ALL SELECT b AS x, a AS y, a, b FROM kept)
-        SELECT l.a, l.b, arg_min([n1.a, n1.b, n2.a, n2.b], n1.y)
-        FROM _lp l JOIN nb n1 ON n1.x = l.a JOIN nb n2 ON n2.x = l.b AND n2.y = n1.y
-        GROUP BY l.a, l.b""").fetchall()
+        nb AS (SELECT a AS x, b AS y, a, b FROM kept UNION ALL SELECT b AS x, a AS y, a, b FROM kept),
+        -- Each pair's first end with its neighbours first (materialized: joined to the second end's neighbours
+        -- before, on y alone, the neighbour lists of the large groups multiply into tens of millions of rows).
+        n1 AS MATERIALIZED (SELECT l.a AS la, l.b AS lb, n.y, n.a, n.b FROM _lp l JOIN nb n ON n.x = l.a)
+        SELECT n1.la, n1.lb, arg_min([n1.a, n1.b, n2.a, n2.b], n1.y)
+        FROM n1 JOIN nb n2 ON n2.x = n1.lb AND n2.y = n1.y
+        GROUP BY n1.la, n1.lb""").fetchall()
     con.unregister("_lp")
     con.unregister("_lost")
     return {(a, b): ((w[0], w[1]), (w[2], w[3])) for a, b, w in rows}
