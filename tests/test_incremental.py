@@ -515,3 +515,36 @@ def test_timeline_rows_from_the_state_equal_timeline_row(events: list[dict], cut
     finally:
         con.close()
     assert got.to_pylist() == [dedupe.timeline_row([events[i] for i in g]) for g in groups]
+
+
+_WORDS = ["storm", "hit", "coast", "town", "city", "harbour", "council", "voted", "budget"]
+_event_strategy = st.fixed_dictionaries({
+    "article_id": st.sampled_from(["a1", "a2", "a3"]),
+    "words": st.sets(st.sampled_from(_WORDS), max_size=6),
+    "actors": st.lists(st.sampled_from(["Ana", "ana", "Bo", "Council"]), max_size=3),
+    "trigger": st.sampled_from([None, "", "voted", "hit"]),
+    "granularity": st.sampled_from(["day", "month", "year", "decade"]),
+})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_event_strategy, min_size=2, max_size=8))
+def test_the_state_scores_pairs_as_the_clustering_does(events: list[dict]) -> None:
+    """The incremental timeline's SQL scoring (over the features the state stores) gives exactly the doubles of
+    ``dedupe.feature_score``, and keeps exactly the pairs it does not refuse."""
+    from dateline import warehouse_timeline as wt
+
+    day = date(2020, 5, 1)
+    for i, e in enumerate(events):
+        e.update(event_id=f"e{i:02d}", leaf="p", value="2020-05-01", start_date=day, end_date=day + timedelta(days=1),
+                 clause="c", confidence=None)
+    con = duckdb.connect()
+    for ddl in wt.STATE_DDL:
+        con.execute(ddl)
+    con.register("_rows", pa.Table.from_pylist([wt._evs_row(e, i, True, None, None) for i, e in enumerate(events)],
+                                               schema=wt.EVS_SCHEMA))
+    con.execute("INSERT INTO evs BY NAME SELECT * FROM _rows")
+    pairs = [(i, j) for i in range(len(events)) for j in range(i + 1, len(events))]  # ids in sid order
+    features = [dedupe.score_features(e, e["words"]) for e in events]
+    expected = {(i, j): s for i, j in pairs if (s := dedupe.feature_score(features[i], features[j])) is not None}
+    assert wt._score(con, pairs) == expected
