@@ -125,6 +125,18 @@ def changed_leaves(old: dict[str, str], new: dict[str, str]) -> set[str]:
 
 
 @contextmanager
+def id_table(con: duckdb.DuckDBPyConnection, name: str, ids: Iterable[int]) -> Iterator[None]:
+    """The ids (64-bit integers) as a one-column table ``name`` (column ``id``) on ``con`` for the block. A long
+    id list joins far faster from Arrow than bound as a list parameter (300k ids: 0.04 s against 0.27 s
+    positional, 0.63 s named)."""
+    con.register(name, pa.table({"id": pa.array(ids, type=pa.int64())}))
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
+@contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for an incremental run. Such a run holds millions of small tuples
     (pairs, rows) that make no reference cycles; every full collection would walk them all again (measured: the

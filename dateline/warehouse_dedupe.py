@@ -33,7 +33,15 @@ import pyarrow.compute as pc
 
 from dateline import dedupe, partitions, schemas, storage
 from dateline.disjoint_set import DisjointSet
-from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, collector_paused, leaf
+from dateline.state import (
+    FILES_DDL,
+    StepState,
+    changed_leaves,
+    code_signature,
+    collector_paused,
+    id_table,
+    leaf,
+)
 from dateline.window_diff import window_diffs
 
 log = logging.getLogger(__name__)
@@ -588,8 +596,8 @@ def _pair_signatures(warehouse: str, con, sig_path: dict[str, str], info: dict[i
     sig = np.empty((len(sids), dedupe.NUM_PERM), dtype=np.uint32)
     shingles = np.empty(len(sids), dtype=np.int64)
     listed = sids.tolist()
-    t = con.sql("SELECT sid, leaf, row_idx, shingles FROM arts WHERE sid IN (SELECT unnest($s::BIGINT[]))",
-                params={"s": [s for s in listed if s not in info]}).to_arrow_table()
+    with id_table(con, "_cand", [s for s in listed if s not in info]):
+        t = con.sql("SELECT sid, leaf, row_idx, shingles FROM arts WHERE sid IN (SELECT id FROM _cand)").to_arrow_table()
     if t.num_rows != sum(s not in info for s in listed):
         raise RuntimeError("dedupe state: a candidate article is not recorded")
     from_state = np.searchsorted(sids, t.column("sid").to_numpy())

@@ -60,7 +60,15 @@ import pyarrow.parquet as pq
 
 from dateline import dedupe, partitions, schemas, storage
 from dateline.disjoint_set import DisjointSet, components
-from dateline.state import FILES_DDL, StepState, changed_leaves, code_signature, collector_paused, leaf
+from dateline.state import (
+    FILES_DDL,
+    StepState,
+    changed_leaves,
+    code_signature,
+    collector_paused,
+    id_table,
+    leaf,
+)
 from dateline.window_diff import window_diffs
 
 # Events clustered at once (a chunk never splits a start date); bounds a worker's memory on dense years.
@@ -498,8 +506,8 @@ class _Events:
     def _fetch(self, fields: str, sids: Iterable[int], into: dict[int, dict]) -> None:
         missing = sorted(s for s in sids if s not in into)
         for lo in range(0, len(missing), 100_000):
-            t = self.con.sql(f"SELECT {fields} FROM evs WHERE sid IN (SELECT unnest($s::BIGINT[]))",
-                             params={"s": missing[lo : lo + 100_000]}).to_arrow_table()
+            with id_table(self.con, "_fetch", missing[lo : lo + 100_000]):
+                t = self.con.sql(f"SELECT {fields} FROM evs WHERE sid IN (SELECT id FROM _fetch)").to_arrow_table()
             cols = {c: t.column(c).to_pylist() for c in t.column_names}
             us = cols.pop("published_us", None)
             if us is not None:
@@ -516,8 +524,8 @@ class _Events:
     def load_nkeys(self, sids: Iterable[int]) -> None:
         missing = sorted(s for s in sids if s not in self.nkey)
         if missing:
-            t = self.con.sql("SELECT sid, nkey FROM evs WHERE sid IN (SELECT unnest($s::BIGINT[]))",
-                             params={"s": missing}).to_arrow_table()
+            with id_table(self.con, "_nk", missing):
+                t = self.con.sql("SELECT sid, nkey FROM evs WHERE sid IN (SELECT id FROM _nk)").to_arrow_table()
             self.nkey.update(zip(t.column("sid").to_pylist(), t.column("nkey").to_pylist(), strict=True))
 
     def load_rows(self, sids: Iterable[int], words: bool = False) -> None:
@@ -765,11 +773,12 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     joiners = sorted(joining)
     near = sorted({s for p in gained for s in p if s not in joining} | {s for p in lost for s in p} | leaving)
     ids: dict[str, str] = {}  # one string per group or region id (many events share them)
-    rec = {sid: (ids.setdefault(g, g) if g else g, ids.setdefault(r, r) if r else r) for sid, g, r in con.execute(
-        "SELECT sid, grp, region FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[]))", [near]).fetchall()}
+    with id_table(con, "_near", near):
+        rec = {sid: (ids.setdefault(g, g) if g else g, ids.setdefault(r, r) if r else r) for sid, g, r in con.execute(
+            "SELECT sid, grp, region FROM evs WHERE sid IN (SELECT id FROM _near)").fetchall()}
     del ids
-    ev.eid.update(con.execute("SELECT sid, event_id FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[]))",
-                              [[s for s in near if s not in ev.eid]]).fetchall())
+    with id_table(con, "_near", [s for s in near if s not in ev.eid]):
+        ev.eid.update(con.execute("SELECT sid, event_id FROM evs WHERE sid IN (SELECT id FROM _near)").fetchall())
     article_of = {s: ev.features(s)["article_id"] for s in joiners}
     # Regions changed inside (an event left, a used pair went, a pair appeared between two of its events), and
     # regions that must be replayed (a new pair between two regions).

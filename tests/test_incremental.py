@@ -548,3 +548,16 @@ def test_the_state_scores_pairs_as_the_clustering_does(events: list[dict]) -> No
     features = [dedupe.score_features(e, e["words"]) for e in events]
     expected = {(i, j): s for i, j in pairs if (s := dedupe.feature_score(features[i], features[j])) is not None}
     assert wt._score(con, pairs) == expected
+
+
+@pytest.mark.parametrize("ids", [[], [3], [5, 1, 5, 2**62]])
+def test_an_id_table_joins_its_ids_and_is_gone_after_the_block(ids: list[int]) -> None:
+    from dateline.state import id_table
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT range AS sid FROM range(10) UNION ALL SELECT 2**62")
+    with id_table(con, "_ids", ids):
+        got = [s for (s,) in con.execute("SELECT sid FROM t WHERE sid IN (SELECT id FROM _ids) ORDER BY sid").fetchall()]
+    assert got == sorted(set(ids))
+    with pytest.raises(duckdb.CatalogException):
+        con.execute("SELECT * FROM _ids")
