@@ -200,24 +200,37 @@ def test_backfill_over_all_partitions_in_one_run_with_a_process_pool(tmp_path: P
         assert per_key == {"f0.jsonl": 2, "f1.jsonl": 2, "f2.jsonl": 1, "f3.jsonl": 2}
 
 
+def _process_identity(stat_line: str) -> tuple[int, int]:
+    """(pid, start time in clock ticks) from a /proc/<pid>/stat line: one process, even once its pid is reused."""
+    fields = stat_line[stat_line.rindex(")") + 2 :].split()
+    return int(stat_line.split(" ", 1)[0]), int(fields[19])  # field 22 of the line: starttime
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="process identities are read from /proc")
 def test_kept_workers_serve_successive_stages_and_exit_with_the_block() -> None:
     """Inside ``kept_workers`` a second fan-out runs in the processes of the first (no new start-up);
-    outside it each call has processes of its own; the kept ones are gone when the block ends."""
+    outside it each call has processes of its own; the kept ones are gone when the block ends. Processes are
+    told apart by pid and start time: a busy machine reuses pids (a whole test run starts thousands)."""
     import operator
     import os
 
     from dateline.partitions import kept_workers, map_partitions
 
-    def pids() -> set[int]:
-        return set(map_partitions(operator.call, [(os.getpid,)] * 4, workers=2))
+    def workers() -> set[tuple[int, int]]:
+        lines = map_partitions(operator.call, [(Path.read_text, Path("/proc/self/stat"))] * 4, workers=2)
+        return {_process_identity(line) for line in lines}
+
+    def alive(identity: tuple[int, int]) -> bool:
+        try:
+            return _process_identity(Path(f"/proc/{identity[0]}/stat").read_text()) == identity
+        except (FileNotFoundError, ProcessLookupError):
+            return False
 
     with kept_workers():
-        first, second = pids(), pids()
-    assert os.getpid() not in first and second <= first
-    for pid in first:
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
-    assert not pids() & pids()
+        first, second = workers(), workers()
+    assert os.getpid() not in {pid for pid, _ in first} and second <= first
+    assert not any(alive(w) for w in first)
+    assert not workers() & workers()
 
 
 def test_headless_run_with_kept_workers_over_the_pool(tmp_path: Path) -> None:
