@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import os
 import re
 import shutil
 import struct
@@ -254,13 +255,22 @@ def browser(page: Path):
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (.ci/run installs Debian's chromium: apt-get install chromium)")
     pytest.importorskip("websockets.sync.client")
-    with tempfile.TemporaryDirectory(prefix="dateline-cdp-") as profile:
+    profile = tempfile.mkdtemp(prefix="dateline-cdp-")
+    try:
         b = Browser(CHROMIUM, profile)
         try:
             b.open(page.resolve().as_uri())
             yield b
         finally:
             b.close()
+    finally:
+        # Chromium's helper processes can still write to the profile for a moment after the browser exits
+        # (a teardown once failed with "Directory not empty"): removed again until it is gone.
+        for _ in range(40):
+            shutil.rmtree(profile, ignore_errors=True)
+            if not os.path.exists(profile):
+                break
+            time.sleep(0.25)
 
 
 @needs_chromium
