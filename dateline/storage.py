@@ -666,9 +666,9 @@ def read_file_columns(warehouse: Warehouse, path: str, table_name: str, columns:
 
 def read_files_columns(warehouse: Warehouse, paths: Sequence[str], table_name: str, columns: list[str] | None = None,
                        threads: int = 2) -> Iterator[pa.Table]:
-    """``read_file_columns`` of each of ``paths``, in order, read ``threads`` files ahead on threads (a Parquet
-    read decompresses and decodes without the GIL, so reading overlaps the caller's work on the file before).
-    At most ``2 * threads`` files are held at once."""
+    """``read_file_columns`` of each of ``paths``, in order, read ahead on ``threads`` threads (a Parquet read
+    decompresses and decodes without the GIL, so reading overlaps the caller's work on the file before). At
+    most ``2 * threads`` files are read or held at once."""
     with ThreadPoolExecutor(max_workers=threads) as pool:
         ahead: deque[Future[pa.Table]] = deque()
         for path in paths:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -253,12 +253,11 @@ def _full(warehouse: str, listings: dict[str, dict[str, str]], st: StepState | N
         idx = np.asarray(indices, dtype=np.int64)
         out: dict[int, np.ndarray] = {}
         wanted = np.unique(fidx[idx]).tolist()
-        paths = [article_files[leaf(files[f])] for f in wanted]
-        for f, path, t in zip(wanted, paths, storage.read_files_columns(warehouse, paths, "articles",
-                                                                        ["article_id", "text"]), strict=True):
-            mine = idx[fidx[idx] == f]
-            texts = _texts(path, t, ridx[mine], [ids[i] for i in mine.tolist()])
-            out.update(zip(mine.tolist(), dedupe.shingle_hash_sets(texts), strict=True))
+        mine = [idx[fidx[idx] == f] for f in wanted]
+        for m, sets in zip(mine, _shingle_sets_in(warehouse, [article_files[leaf(files[f])] for f in wanted],
+                                                  [ridx[m] for m in mine], [[ids[i] for i in m.tolist()] for m in mine]),
+                           strict=True):
+            out.update(zip(m.tolist(), sets, strict=True))
         return out
 
     edges: list[tuple[int, int]] = []
@@ -302,12 +301,16 @@ def _signatures_of(warehouse: str, files: Sequence[str], fidx: np.ndarray, ridx:
     return sig
 
 
-def _texts(path: str, t: pa.Table, rows: np.ndarray, expect_ids: list[str]) -> list[str | None]:
-    """The texts of ``rows`` of ``t`` (articles file ``path``: ``article_id``, ``text``), checked against their ids."""
-    t = t.take(pa.array(rows))
-    if t.column("article_id").to_pylist() != expect_ids:
-        raise RuntimeError(f"articles file {path} out of step with its signatures")
-    return t.column("text").to_pylist()
+def _shingle_sets_in(warehouse: str, paths: Sequence[str], rows: Sequence[np.ndarray],
+                     expect_ids: Sequence[list[str]]) -> Iterator[list[np.ndarray]]:
+    """The shingle-hash sets of rows ``rows[i]`` of articles file ``paths[i]`` (whose ids must be
+    ``expect_ids[i]``), file by file; the files are read ahead on threads while the one before is shingled."""
+    files = storage.read_files_columns(warehouse, paths, "articles", ["article_id", "text"])
+    for path, r, expect, t in zip(paths, rows, expect_ids, files, strict=True):
+        t = t.take(pa.array(r))
+        if t.column("article_id").to_pylist() != expect:
+            raise RuntimeError(f"articles file {path} out of step with its signatures")
+        yield dedupe.shingle_hash_sets(t.column("text").to_pylist())
 
 
 # --- incremental ----------------------------------------------------------------------------------------
@@ -667,9 +670,9 @@ def _shingle_sets(warehouse: str, art_path: dict[str, str], info: dict[int, dict
     for s in sorted(sids):
         by_leaf[info[s]["leaf"]].append(s)
     out: dict[int, np.ndarray] = {}
-    paths = [art_path[name] for name in by_leaf]
-    files = storage.read_files_columns(warehouse, paths, "articles", ["article_id", "text"])
-    for path, group, t in zip(paths, by_leaf.values(), files, strict=True):
-        texts = _texts(path, t, np.array([info[s]["row_idx"] for s in group]), [info[s]["article_id"] for s in group])
-        out.update(zip(group, dedupe.shingle_hash_sets(texts), strict=True))
+    groups = list(by_leaf.values())
+    for group, sets in zip(groups, _shingle_sets_in(
+            warehouse, [art_path[name] for name in by_leaf], [np.array([info[s]["row_idx"] for s in g]) for g in groups],
+            [[info[s]["article_id"] for s in g] for g in groups]), strict=True):
+        out.update(zip(group, sets, strict=True))
     return out
