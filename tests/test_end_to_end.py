@@ -228,8 +228,10 @@ def test_kept_workers_serve_successive_stages_and_exit_with_the_block() -> None:
 
     with kept_workers():
         first, second = workers(), workers()
-    assert os.getpid() not in {pid for pid, _ in first} and second <= first
-    assert not any(alive(w) for w in first)
+        kept = first | second  # a call may leave one of the pool's two workers idle, so compare the union
+        assert all(alive(w) for w in kept)  # per-call pools would have ended the first call's processes
+    assert os.getpid() not in {pid for pid, _ in kept} and len(kept) <= 2
+    assert not any(alive(w) for w in kept)
     assert not workers() & workers()
 
 
