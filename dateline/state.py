@@ -68,6 +68,14 @@ class StepState:
         self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR)")
         self._set({"complete": "0"})
 
+    def hold_buffers(self) -> None:
+        """Let DuckDB keep the memory of the buffers it frees (up to the state's memory limit) and reuse it, rather
+        than hand it back and fault it in again statement after statement. For the incremental runs (1M articles
+        +1%: a timeline shard 16.6 -> 15.4 s, two at a time; the dedupe 8.7-10.1 -> 7.7-7.9 s; a third fewer page
+        faults). The memory is held until ``close``; a from-scratch run, whose peak is the run's peak, does
+        without."""
+        self.con.execute(f"SET block_allocator_memory = '{STATE_MEMORY_LIMIT}'")
+
     def reset(self, ddl: Iterable[str]) -> None:
         """Drop every table and create the step's tables afresh (``ddl``), marked incomplete."""
         for (name,) in self.con.execute(

@@ -162,6 +162,7 @@ CHILD_MIN_BYTES = 32_000_000
 def _incremental_on(warehouse: str, st: StepState, listings: dict[str, dict[str, str]]) -> dict[str, Any] | str:
     """``_incremental`` on the state ``st``, marked incomplete until the caller commits it."""
     st.begin()
+    st.hold_buffers()
     with collector_paused():
         return _incremental(warehouse, st, listings)
 

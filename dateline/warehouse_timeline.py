@@ -248,6 +248,7 @@ def _shard_run(warehouse: str, state_dir: str, shard: int, shards: int,
     st = StepState(state_dir, _shard_names(shards)[shard], _signature())
     try:
         st.begin()
+        st.hold_buffers()
         with collector_paused():
             out = _incremental(warehouse, st, listings, shard, shards)
         if not isinstance(out, str):

@@ -561,3 +561,22 @@ def test_an_id_table_joins_its_ids_and_is_gone_after_the_block(ids: list[int]) -
     assert got == sorted(set(ids))
     with pytest.raises(duckdb.CatalogException):
         con.execute("SELECT * FROM _ids")
+
+
+def test_a_state_holds_its_freed_buffers_up_to_its_memory_limit_once_asked(tmp_path: Path) -> None:
+    """Incremental runs ask their state connection to keep freed buffer memory for reuse; a state opened for a
+    from-scratch run does not."""
+    from dateline.state import STATE_MEMORY_LIMIT, StepState
+
+    def held(con: duckdb.DuckDBPyConnection) -> int:
+        return con.execute("SELECT current_setting('block_allocator_memory')").fetchone()[0]
+
+    reference = duckdb.connect()
+    reference.execute(f"SET block_allocator_memory = '{STATE_MEMORY_LIMIT}'")
+    st = StepState(tmp_path, "step", "signature")
+    try:
+        assert held(st.con) != held(reference)
+        st.hold_buffers()
+        assert held(st.con) == held(reference)
+    finally:
+        st.close()
