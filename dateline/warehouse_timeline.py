@@ -731,9 +731,9 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         changes.update(part)
     old_members = _members(con, ev, [k for k in touched if (old_size.get(k, 0) > small) != (new_size[k] > small)])
     new_members: dict[int, list[int]] = {}  # of the touched blocks windowed on one side only
+    ev.load_nkeys({s for m in old_members.values() for s in m})  # one query, not one a block
     for k in old_members.keys() | {k for k in touched if new_size[k] > small and old_size.get(k, 0) <= small}:
         old = old_members.get(k, [])  # all pairs on one side, a window on the other
-        ev.load_nkeys(old)
         new = sorted([s for s in old if s not in leaving] + joins_of.get(k, []), key=ev.nkey.__getitem__)
         before, after = _all_pairs(old, ev), _all_pairs(new, ev)
         appeared |= after - before
