@@ -451,15 +451,17 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     # Components to recompute: every old component holding an article whose group, representative or
     # recorded pairs changed, plus the arriving articles.
     seeds = ({r["sid"] for r in group_old} | gone_reps | {s for p in lost_edges | gained for s in p}) - set(added)
-    comps = sorted({r[0] for r in con.execute("SELECT DISTINCT comp FROM arts WHERE sid IN (SELECT unnest(?))",
-                                              [sorted(seeds)]).fetchall()})
+    with id_table(con, "_seeds", sorted(seeds)):
+        comps = sorted({r[0] for r in con.execute(
+            "SELECT DISTINCT comp FROM arts WHERE sid IN (SELECT id FROM _seeds)").fetchall()})
     region_old = _rows(con, f"SELECT {_ART_COLS} FROM arts WHERE comp IN (SELECT unnest(?))", [comps])
     for r in region_old:
         info.setdefault(r["sid"], r)
     region = [r["sid"] for r in region_old if r["sid"] not in removed_sids] + added
     in_region = set(region)
-    kept_edges = {(a, b) for a, b in con.execute(
-        "SELECT a, b FROM edges WHERE a IN (SELECT unnest(?))", [sorted(in_region)]).fetchall()} - lost_edges
+    with id_table(con, "_in_region", sorted(in_region)):
+        kept_edges = {(a, b) for a, b in con.execute(
+            "SELECT a, b FROM edges WHERE a IN (SELECT id FROM _in_region)").fetchall()} - lost_edges
     sets: DisjointSet[int] = DisjointSet()
     for a, b in kept_edges | gained:
         sets.union(a, b)
@@ -518,7 +520,8 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         ("sid", pa.int64()), ("article_id", pa.string()), ("content_hash", pa.string()), ("leaf", pa.string()),
         ("row_idx", pa.int32()), ("shingles", pa.int32()), ("no_date", pa.bool_()), ("no_url", pa.bool_()),
         ("no_title", pa.bool_()), ("length", pa.int64()), ("rep", pa.int64()), ("comp", pa.string())])))
-    con.execute("DELETE FROM lsh WHERE sid IN (SELECT unnest(?))", [sorted(gone_reps)])
+    with id_table(con, "_gone_reps", sorted(gone_reps)):
+        con.execute("DELETE FROM lsh WHERE sid IN (SELECT id FROM _gone_reps)")
     if arrive:
         st.insert("lsh", pa.table({
             "band": pa.array(np.tile(np.arange(dedupe.LSH_BANDS, dtype=np.uint8), len(arrive))),
@@ -625,8 +628,9 @@ def _fill_info(con, info: dict[int, dict], sids: set[int]) -> None:
     """Load the state rows of the articles ``sids`` not yet in ``info``."""
     missing = sorted(s for s in sids if s not in info)
     if missing:
-        for r in _rows(con, f"SELECT {_ART_COLS} FROM arts WHERE sid IN (SELECT unnest(?))", [missing]):
-            info[r["sid"]] = r
+        with id_table(con, "_missing", missing):
+            for r in _rows(con, f"SELECT {_ART_COLS} FROM arts WHERE sid IN (SELECT id FROM _missing)"):
+                info[r["sid"]] = r
 
 
 def _edges_among(con, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:

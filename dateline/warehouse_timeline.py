@@ -694,9 +694,9 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     ev.load_rows(joining_old, words=True)
     for s in joining_old:
         ev.nkey[s] = dedupe.neighbour_key(ev.full[s], ev.full[s]["words"])
-    for k, s in con.execute("SELECT bkey, sid FROM blocks WHERE sid IN (SELECT unnest(?::BIGINT[]))",
-                            [sorted(leaving | joining_old)]).fetchall():
-        keys_of.setdefault(s, []).append(k)
+    with id_table(con, "_moved", sorted(leaving | joining_old)):
+        for k, s in con.execute("SELECT bkey, sid FROM blocks WHERE sid IN (SELECT id FROM _moved)").fetchall():
+            keys_of.setdefault(s, []).append(k)
 
     # Blocks touched by an event joining or leaving: the pairs that appear, and those that drop out of a window.
     joins_of: dict[int, list[int]] = defaultdict(list)
@@ -741,9 +741,9 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         new_members[k] = new
 
     # Recorded pairs that go: those of leaving events, and those no block pairs any more.
-    lost = {(a, b) for a, b in con.execute(
-        "SELECT a, b FROM edges WHERE a IN (SELECT unnest($1::BIGINT[])) OR b IN (SELECT unnest($1::BIGINT[]))",
-        [sorted(leaving)]).fetchall()}
+    with id_table(con, "_leaving_ids", sorted(leaving)):
+        lost = {(a, b) for a, b in con.execute(
+            "SELECT a, b FROM edges WHERE a IN (SELECT id FROM _leaving_ids) OR b IN (SELECT id FROM _leaving_ids)").fetchall()}
     dropped_edges = _recorded(con, {p for p in dropped if p not in lost and p not in appeared})
     still = _still_paired(con, set(dropped_edges), new_size, new_members, changes, ev)
     con.execute("DROP TABLE _wpos")
@@ -1034,8 +1034,9 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     # The state follows: regions and rows that changed, canonical flags, pairs. Not checkpointed as it goes (DuckDB
     # would once its log passed 16 MB, on this thread): once, below, beside the year-file rewrites.
     con.execute("SET checkpoint_threshold = '1TB'")
-    con.execute("DELETE FROM evs WHERE sid IN (SELECT unnest(?::BIGINT[]))", [sorted(removed_sids)])
-    con.execute("DELETE FROM blocks WHERE sid IN (SELECT unnest(?::BIGINT[]))", [sorted(removed_sids)])
+    with id_table(con, "_removed", sorted(removed_sids)):
+        con.execute("DELETE FROM evs WHERE sid IN (SELECT id FROM _removed)")
+        con.execute("DELETE FROM blocks WHERE sid IN (SELECT id FROM _removed)")
     upd = [(s, True, region_of[s], grp_of[s]) for s in grp_of
            if s in joining or region_of[s] != old_region.get(s) or grp_of[s] != old_grp.get(s)]
     upd += [(s, False, None, None) for s, now in flips.items() if not now]
