@@ -71,9 +71,9 @@ class StepState:
     def hold_buffers(self) -> None:
         """Let DuckDB keep the memory of the buffers it frees (up to the state's memory limit) and reuse it, rather
         than hand it back and fault it in again statement after statement. For the incremental runs (1M articles
-        +1%: a timeline shard 16.6 -> 15.4 s, two at a time; the dedupe 8.7-10.1 -> 7.7-7.9 s; a third fewer page
-        faults). The memory is held until ``close``; a from-scratch run, whose peak is the run's peak, does
-        without."""
+        +1%: two timeline shards at a time 16.6/16.5 -> 15.2/15.6 s, the slower of each pair; the dedupe
+        8.7-10.1 -> 7.7-7.9 s; a third fewer page faults). The memory is held until ``close``; a from-scratch run,
+        whose peak is the run's peak, does without."""
         self.con.execute(f"SET block_allocator_memory = '{STATE_MEMORY_LIMIT}'")
 
     def reset(self, ddl: Iterable[str]) -> None:
