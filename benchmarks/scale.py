@@ -11,7 +11,8 @@ near-duplicates, written as JSONL shards into an inbox. Then the same Dagster
 assets as `dateline run` process it, and the script prints articles/s end to end
 and per stage, peak RSS, output row counts and three analyst queries' timings.
 With --incremental, 1% more articles are then added as new shards and the
-pipeline re-run: the cost of that run relative to the full one is printed.
+pipeline re-run: the cost of that run relative to the full one is printed
+(--increments K: K such runs in a row, as successive scheduled runs).
 At the end, the cost curve: milliseconds per article at each size.
 """
 
@@ -270,6 +271,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, nargs="+", default=[2_000], help="corpus sizes to run (default 2000)")
     ap.add_argument("--incremental", action="store_true", help="then add 1%% new shards, re-run, print the cost ratio")
+    ap.add_argument("--increments", type=int, default=1, metavar="K",
+                    help="with --incremental: K successive +1%% runs, each on the last (default 1)")
     ap.add_argument("--workdir", type=Path, default=None, help="where to put inbox/warehouse (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the inbox and warehouse (default: removed)")
     ap.add_argument("--again", type=Path, default=None, metavar="WORKDIR",
@@ -284,7 +287,7 @@ def main() -> int:
 
     from pipelines.runner import run_pipeline
 
-    curve: list[tuple[int, float, float | None]] = []
+    curve: list[tuple[int, float, list[float]]] = []
     print(f"{'run':>12} {'articles':>9} {'files':>6} {'seconds':>8} {'art/s':>7} {'ms/article':>10} "
           f"{'main MB':>8} {'child MB':>8} {'all MB':>8}   (peak RSS: this process, largest worker, sum)")
     for n in args.n:
@@ -301,20 +304,22 @@ def main() -> int:
                           step_windows(instance, report.run_ids), rss, wall)
                 report_outputs(report.db_path)
                 (work / "full_run.json").write_text(json.dumps({"n": n, "files": files, "seconds": elapsed}))
-                ratio = None
-                if args.incremental:
+                ratios: list[float] = []
+                # Each increment adds 1% of the full run's articles as new files, as successive scheduled runs would.
+                for i in range(args.increments if args.incremental else 0):
                     extra = max(1, n // 100)
-                    added = generate(work / "inbox", extra, seed=n + 1, start=n)
+                    start = n + i * extra
+                    added = generate(work / "inbox", extra, seed=start + 1, start=start)
                     t, wall = time.perf_counter(), time.time()
                     again = run_pipeline(work / "inbox", work / "warehouse", instance=instance)
                     inc = time.perf_counter() - t
-                    print_run("+1% files", extra, added, inc, step_seconds(instance, again.run_ids),
-                              step_windows(instance, again.run_ids), rss, wall)
-                    ratio = inc / elapsed
+                    print_run("+1% files" if i == 0 else f"+1% run {i + 1}", extra, added, inc,
+                              step_seconds(instance, again.run_ids), step_windows(instance, again.run_ids), rss, wall)
+                    ratios.append(inc / elapsed)
                     print(f"    incremental: {extra} new articles in {added} new file(s) cost {inc:.1f} s = "
-                          f"{ratio:.1%} of the full run", flush=True)
+                          f"{ratios[-1]:.1%} of the full run", flush=True)
                     report_outputs(again.db_path)
-                curve.append((n, 1000 * elapsed / n, ratio))
+                curve.append((n, 1000 * elapsed / n, ratios))
         finally:
             if args.keep:
                 print(f"    kept {work}")
@@ -322,8 +327,8 @@ def main() -> int:
                 shutil.rmtree(work, ignore_errors=True)
         sys.stdout.flush()
     print("cost curve (end to end):")
-    for n, ms, ratio in curve:
-        inc = f"   incremental +1%: {ratio:.1%} of full" if ratio is not None else ""
+    for n, ms, ratios in curve:
+        inc = f"   incremental +1%: {' then '.join(f'{r:.1%}' for r in ratios)} of full" if ratios else ""
         print(f"    {n:>9} articles  {ms:>7.3f} ms/article{inc}")
     return 0
 
