@@ -558,18 +558,18 @@ def _bucket_diffs(con, touched: pa.Table, joins: pa.Table, leaving: set[int]) ->
         return np.empty((0, 2), dtype=np.int64), np.empty((0, 2), dtype=np.int64)
     con.register("_tb", touched)
     con.register("_bj", joins)
-    con.register("_bl", pa.table({"sid": pa.array(sorted(leaving), type=pa.int64())}))
     # One sort per bucket: a member's old position, and for a joining one the old position it slots in before
     # (the recorded members that sort before it; on a tie the recorded one first).
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _bm AS
-        WITH u AS (SELECT l.band, l.key, l.sid, l.tb, a.article_id, 0 AS kind
-                   FROM lsh l JOIN _tb USING (band, key) JOIN arts a USING (sid)
-                   UNION ALL SELECT band, key, sid, tb, article_id, 1 AS kind FROM _bj)
-        SELECT dense_rank() OVER (ORDER BY band, key) AS bucket, sid, kind,
-               kind = 0 AND sid IN (SELECT sid FROM _bl) AS leaving,
-               (sum(1 - kind) OVER w - (1 - kind))::BIGINT AS pos, row_number() OVER w AS rk
-        FROM u WINDOW w AS (PARTITION BY band, key ORDER BY tb, article_id, kind ROWS UNBOUNDED PRECEDING)""")
+    with id_table(con, "_bl", sorted(leaving)):
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE _bm AS
+            WITH u AS (SELECT l.band, l.key, l.sid, l.tb, a.article_id, 0 AS kind
+                       FROM lsh l JOIN _tb USING (band, key) JOIN arts a USING (sid)
+                       UNION ALL SELECT band, key, sid, tb, article_id, 1 AS kind FROM _bj)
+            SELECT dense_rank() OVER (ORDER BY band, key) AS bucket, sid, kind,
+                   kind = 0 AND sid IN (SELECT id FROM _bl) AS leaving,
+                   (sum(1 - kind) OVER w - (1 - kind))::BIGINT AS pos, row_number() OVER w AS rk
+            FROM u WINDOW w AS (PARTITION BY band, key ORDER BY tb, article_id, kind ROWS UNBOUNDED PRECEDING)""")
     ins = con.sql("SELECT bucket, pos, sid FROM _bm WHERE kind = 1 ORDER BY bucket, rk").to_arrow_table()
     near = con.sql(f"""
         WITH p AS (SELECT bucket, pos, {dedupe.LSH_WINDOW} + count(*) OVER (PARTITION BY bucket) AS margin
@@ -577,7 +577,7 @@ def _bucket_diffs(con, touched: pa.Table, joins: pa.Table, leaving: set[int]) ->
         SELECT DISTINCT m.bucket, m.pos, m.sid, m.leaving FROM _bm m JOIN p
         ON m.bucket = p.bucket AND m.pos >= p.pos - p.margin AND m.pos < p.pos + p.margin
         WHERE m.kind = 0 ORDER BY m.bucket, m.pos""").to_arrow_table()
-    for name in ("_tb", "_bj", "_bl"):
+    for name in ("_tb", "_bj"):
         con.unregister(name)
     con.execute("DROP TABLE _bm")
     rows = {c: near.column(c).to_numpy() for c in near.column_names}

@@ -585,17 +585,17 @@ def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[in
                                   "sid": pa.array([s for _, s in joins], type=pa.int64()),
                                   "event_id": pa.array([ev.eid[s] for _, s in joins], type=pa.string()),
                                   "nkey": pa.array([ev.nkey[s] for _, s in joins], type=pa.string())}))
-    con.register("_wl", pa.table({"sid": pa.array(sorted(leaving), type=pa.int64())}))
     # One sort per block: a member's old position (pos), and for a joining event the old position it slots in
     # before (members with a smaller key; a recorded twin of the same key sorts after it).
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _wm AS
-        WITH u AS (SELECT b.bkey, e.sid, e.event_id, e.nkey, 0 AS kind
-                   FROM blocks b JOIN _wb USING (bkey) JOIN evs e USING (sid) WHERE e.canon
-                   UNION ALL SELECT bkey, sid, event_id, nkey, 1 AS kind FROM _wj)
-        SELECT bkey, sid, event_id, kind, sid IN (SELECT sid FROM _wl) AND kind = 0 AS leaving,
-               (sum(1 - kind) OVER w - (1 - kind))::BIGINT AS pos, row_number() OVER w AS rk
-        FROM u WINDOW w AS (PARTITION BY bkey ORDER BY nkey, kind DESC ROWS UNBOUNDED PRECEDING)""")
+    with id_table(con, "_wl", sorted(leaving)):
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE _wm AS
+            WITH u AS (SELECT b.bkey, e.sid, e.event_id, e.nkey, 0 AS kind
+                       FROM blocks b JOIN _wb USING (bkey) JOIN evs e USING (sid) WHERE e.canon
+                       UNION ALL SELECT bkey, sid, event_id, nkey, 1 AS kind FROM _wj)
+            SELECT bkey, sid, event_id, kind, sid IN (SELECT id FROM _wl) AND kind = 0 AS leaving,
+                   (sum(1 - kind) OVER w - (1 - kind))::BIGINT AS pos, row_number() OVER w AS rk
+            FROM u WINDOW w AS (PARTITION BY bkey ORDER BY nkey, kind DESC ROWS UNBOUNDED PRECEDING)""")
     points = con.sql("SELECT bkey, sid, event_id, pos, kind FROM _wm WHERE kind = 1 OR leaving ORDER BY bkey, rk"
                      ).to_arrow_table()
     near = con.sql(f"""
@@ -604,7 +604,7 @@ def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[in
         SELECT DISTINCT m.bkey, m.pos, m.sid, m.event_id, m.leaving FROM _wm m JOIN p
         ON m.bkey = p.bkey AND m.pos >= p.pos - p.margin AND m.pos < p.pos + p.margin
         WHERE m.kind = 0 ORDER BY m.bkey, m.pos""").to_arrow_table()
-    for name in ("_wb", "_wj", "_wl"):
+    for name in ("_wb", "_wj"):
         con.unregister(name)
     # The old positions of every member, for ``_still_paired`` (integers only: the block sort is not redone).
     con.execute("INSERT INTO _wpos SELECT bkey, sid, pos FROM _wm WHERE kind = 0")
@@ -1066,9 +1066,8 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         con.execute("UPDATE edges SET used = f.used FROM _flags f WHERE edges.a = f.a AND edges.b = f.b")
         con.unregister("_flags")
     if all_used:
-        con.register("_au", pa.table({"a": pa.array(all_used, type=pa.int64())}))
-        con.execute("UPDATE edges SET used = true WHERE NOT used AND a IN (SELECT a FROM _au)")
-        con.unregister("_au")
+        with id_table(con, "_au", all_used):
+            con.execute("UPDATE edges SET used = true WHERE NOT used AND a IN (SELECT id FROM _au)")
     if bypass:
         ways = {q for via in bypass.values() for q in via}
         con.register("_by", pa.table({"a": pa.array([a for a, _ in ways], type=pa.int64()),
@@ -1116,10 +1115,10 @@ _SMALL_PAIRS_SQL = """
 SELECT DISTINCT CASE WHEN ej.event_id < em.event_id THEN bj.sid ELSE bm.sid END AS a,
                 CASE WHEN ej.event_id < em.event_id THEN bm.sid ELSE bj.sid END AS b
 FROM _small k
-JOIN blocks bj ON bj.bkey = k.bkey JOIN _joining j ON j.sid = bj.sid JOIN evs ej ON ej.sid = bj.sid
+JOIN blocks bj ON bj.bkey = k.bkey JOIN _joining j ON j.id = bj.sid JOIN evs ej ON ej.sid = bj.sid
 JOIN blocks bm ON bm.bkey = k.bkey JOIN evs em ON em.sid = bm.sid
 WHERE bm.sid <> bj.sid
-  AND ((em.canon AND bm.sid NOT IN (SELECT sid FROM _leaving)) OR bm.sid IN (SELECT sid FROM _joining))
+  AND ((em.canon AND bm.sid NOT IN (SELECT id FROM _leaving)) OR bm.sid IN (SELECT id FROM _joining))
 """
 
 
@@ -1131,10 +1130,9 @@ def _score(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[int, int]], sma
     con.register("_ap", pa.table({"a": pa.array([a for a, _ in pairs], type=pa.int64()),
                                   "b": pa.array([b for _, b in pairs], type=pa.int64())}))
     con.register("_small", pa.table({"bkey": pa.array(sorted(small), type=pa.uint64())}))
-    con.register("_joining", pa.table({"sid": pa.array(sorted(joining), type=pa.int64())}))
-    con.register("_leaving", pa.table({"sid": pa.array(sorted(leaving), type=pa.int64())}))
-    t = con.sql(f"WITH pairs AS (SELECT a, b FROM _ap UNION {_SMALL_PAIRS_SQL}), {_SCORE_SQL}").to_arrow_table()
-    for name in ("_ap", "_small", "_joining", "_leaving"):
+    with id_table(con, "_joining", sorted(joining)), id_table(con, "_leaving", sorted(leaving)):
+        t = con.sql(f"WITH pairs AS (SELECT a, b FROM _ap UNION {_SMALL_PAIRS_SQL}), {_SCORE_SQL}").to_arrow_table()
+    for name in ("_ap", "_small"):
         con.unregister(name)
     return dict(zip(zip(t.column("a").to_pylist(), t.column("b").to_pylist(), strict=True),
                     t.column("score").to_pylist(), strict=True))
@@ -1249,12 +1247,11 @@ def _bypasses(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]], lost:
 
 def _edges_of(con: duckdb.DuckDBPyConnection, sids: list[int], lost: set[tuple[int, int]]) -> pa.Table:
     """The recorded pairs (a, b, score, used) whose first event is one of ``sids``, except those ``lost``."""
-    con.register("_nodes", pa.table({"a": pa.array(sids, type=pa.int64())}))
     con.register("_lost", pa.table({"a": pa.array([a for a, _ in lost], type=pa.int64()),
                                     "b": pa.array([b for _, b in lost], type=pa.int64())}))
-    t = con.sql("SELECT a, b, score, used FROM edges JOIN _nodes USING (a) ANTI JOIN _lost USING (a, b)"
-                ).to_arrow_table()
-    con.unregister("_nodes")
+    with id_table(con, "_nodes", sids):
+        t = con.sql("SELECT e.a, e.b, e.score, e.used FROM edges e JOIN _nodes n ON n.id = e.a "
+                    "ANTI JOIN _lost USING (a, b)").to_arrow_table()
     con.unregister("_lost")
     return t
 
@@ -1336,15 +1333,14 @@ def _still_paired(con: duckdb.DuckDBPyConnection, edges: set[tuple[int, int]], t
     if ranked:
         sids = sorted({int(s) for j in others for s in (ea[edge_of[j]], eb[edge_of[j]])})
         con.register("_rk", pa.table({"bkey": pa.array(ranked, type=pa.uint64())}))
-        con.register("_rs", pa.table({"sid": pa.array(sids, type=pa.int64())}))
-        for k, s, p in con.execute("""
-                SELECT bkey, sid, pos FROM (
-                    SELECT b.bkey, e.sid, row_number() OVER (PARTITION BY b.bkey ORDER BY e.nkey) - 1 AS pos
-                    FROM blocks b JOIN _rk USING (bkey) JOIN evs e USING (sid) WHERE e.canon)
-                WHERE sid IN (SELECT sid FROM _rs)""").fetchall():
-            position[k][s] = p
+        with id_table(con, "_rs", sids):
+            for k, s, p in con.execute("""
+                    SELECT bkey, sid, pos FROM (
+                        SELECT b.bkey, e.sid, row_number() OVER (PARTITION BY b.bkey ORDER BY e.nkey) - 1 AS pos
+                        FROM blocks b JOIN _rk USING (bkey) JOIN evs e USING (sid) WHERE e.canon)
+                    WHERE sid IN (SELECT id FROM _rs)""").fetchall():
+                position[k][s] = p
         con.unregister("_rk")
-        con.unregister("_rs")
     one_sided_pos = {k: {s: i for i, s in enumerate(sorted(m, key=ev.nkey.__getitem__))} for k, m in one_sided.items()}
 
     def paired(k: int, a: int, b: int) -> bool:
