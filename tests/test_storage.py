@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from dateline import schemas, storage
 
@@ -112,3 +114,53 @@ def test_an_incremental_publish_sees_a_timeline_row_that_changed_under_the_same_
     con.close()
     assert rows == {"t1": ["a1"], "t2": ["a2", "a9"], "t4": ["a4"]} and counts["timeline"] == 3
     assert sorted(salience) == [(may, 1), (june, 3)]
+
+
+def _supports_o_direct(folder: Path) -> bool:
+    try:
+        fd = os.open(folder / ".o_direct_probe", os.O_WRONLY | os.O_CREAT | getattr(os, "O_DIRECT", 0), 0o644)
+    except OSError:
+        return False
+    os.close(fd)
+    (folder / ".o_direct_probe").unlink()
+    return hasattr(os, "O_DIRECT")
+
+
+@pytest.mark.parametrize("size", [0, 1, 4096, 4096 * 3 + 7, storage._COPY_CHUNK + 4096, storage._COPY_CHUNK * 2 + 1])
+def test_copy_uncached_makes_an_identical_file(tmp_path: Path, size: int) -> None:
+    src, dst = tmp_path / "src.bin", tmp_path / "dst.bin"
+    src.write_bytes(os.urandom(size))
+    dst.write_bytes(b"older and longer " * 1000)  # truncated, not merged
+    storage.copy_uncached(src, dst)
+    assert dst.read_bytes() == src.read_bytes()
+
+
+def test_copy_uncached_writes_around_the_page_cache_where_it_can(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the filesystem takes O_DIRECT the copy never falls back to a cached copy (shutil.copyfile)."""
+    if not _supports_o_direct(tmp_path):
+        pytest.skip("this filesystem does not take O_DIRECT")
+
+    def cached_copy(*_: object) -> None:
+        raise AssertionError("copied through the page cache")
+
+    monkeypatch.setattr(storage.shutil, "copyfile", cached_copy)
+    src, dst = tmp_path / "src.bin", tmp_path / "dst.bin"
+    src.write_bytes(os.urandom(storage._COPY_CHUNK + 12_345))
+    storage.copy_uncached(src, dst)
+    assert dst.read_bytes() == src.read_bytes()
+
+
+def test_copy_uncached_falls_back_where_o_direct_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A filesystem that refuses O_DIRECT (tmpfs) gets a cached copy, not an error."""
+    real_open = os.open
+
+    def refusing_open(path, flags, *args):  # noqa: ANN001, ANN202
+        if flags & getattr(os, "O_DIRECT", 0):
+            raise OSError(22, "Invalid argument")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(storage.os, "open", refusing_open)
+    src, dst = tmp_path / "src.bin", tmp_path / "dst.bin"
+    src.write_bytes(os.urandom(10_000))
+    storage.copy_uncached(src, dst)
+    assert dst.read_bytes() == src.read_bytes()
