@@ -604,6 +604,7 @@ def copy_uncached(src: str | Path, dst: str | Path) -> None:
             while n := source.readinto(buf):
                 if n % mmap.PAGESIZE and direct:  # the unaligned tail goes through the cache
                     os.close(out)
+                    out = -1  # closed: neither handler below may close the number again
                     out, direct = os.open(dst, os.O_WRONLY | os.O_APPEND), 0
                 done = 0
                 while done < n:
@@ -611,8 +612,9 @@ def copy_uncached(src: str | Path, dst: str | Path) -> None:
         os.fsync(out)
     except OSError as exc:  # EINVAL: O_DIRECT refused for this file after all
         log.info("uncached copy of %s failed (%s): copying through the page cache", src, exc)
-        os.close(out)
-        out = -1
+        if out >= 0:
+            os.close(out)
+            out = -1
         shutil.copyfile(src, dst)
     finally:
         if out >= 0:

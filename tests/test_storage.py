@@ -164,3 +164,23 @@ def test_copy_uncached_falls_back_where_o_direct_is_refused(tmp_path: Path, monk
     src.write_bytes(os.urandom(10_000))
     storage.copy_uncached(src, dst)
     assert dst.read_bytes() == src.read_bytes()
+
+
+def test_copy_uncached_falls_back_when_the_tail_cannot_be_reopened(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The descriptor closed before the unaligned tail is reopened is not closed a second time when that reopen
+    fails: the cached copy still runs and the result is whole."""
+    if not _supports_o_direct(tmp_path):
+        pytest.skip("this filesystem does not take O_DIRECT")
+    real_open = os.open
+
+    def refusing_append(path, flags, *args):  # noqa: ANN001, ANN202
+        if flags & os.O_APPEND:
+            raise OSError(5, "Input/output error")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(storage.os, "open", refusing_append)
+    src, dst = tmp_path / "src.bin", tmp_path / "dst.bin"
+    src.write_bytes(os.urandom(4096 * 2 + 99))
+    storage.copy_uncached(src, dst)
+    assert dst.read_bytes() == src.read_bytes()
