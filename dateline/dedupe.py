@@ -54,7 +54,7 @@ _CHUNK_SHINGLES = 16384
 _VERIFY_PAIRS = 4096
 # Band-collision codes screened at once by ``candidate_pairs`` (int64, sorted with a copy). The from-scratch
 # dedupe peaks here, holding every representative's signature beside them: at 1M articles 8M codes peaked at
-# 1,698 MiB, 4M at 1,498 MiB, 2M at 1,448 MiB, in the same 91-93 s.
+# 1,698 MiB, 4M at 1,498 MiB, 2M at 1,448 MiB, in the same 91-93 s (all three timed beside another process).
 _SCREEN_CODES = 4_000_000
 
 _AGENCIES = "AP|AFP|Reuters|UPI|dpa|Xinhua|Bloomberg|ANSA|EFE|PTI|IANS|Kyodo|Yonhap|APA|Anadolu|CNA|Bernama"
