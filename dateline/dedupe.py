@@ -652,11 +652,19 @@ def _date_key(e: dict) -> tuple:
 
 
 def _event_keys(e: dict, words: set[str]) -> set[tuple[str, str]]:
-    """The blocks of an event inside its date key (``_date_key``), as (kind, value): each actor, the trigger,
-    and ``WORD_KEYS`` min-hashed clause words; ("-", "") for an event with none of them."""
-    keys = {("a", x.casefold()) for x in e.get("actors") or []}
-    if e.get("trigger"):
-        keys.add(("t", e["trigger"]))
+    """The blocks of an event inside its date key (``_date_key``), as (kind, value): ``WORD_KEYS`` min-hashed
+    clause words, and each actor -- with the trigger at a coarse granularity, where a shared actor counts only
+    with the same trigger; ("-", "") for an event with none of them.
+
+    The keys follow ``feature_score``: a pair without a shared actor merges only when its clauses share most
+    words, which a shared min-hashed word finds, so the trigger alone is no key (its blocks were the largest:
+    every "said" of a day, touched by almost any new article)."""
+    actors = {x.casefold() for x in e.get("actors") or []}
+    if e.get("granularity") in COARSE_GRANULARITIES:
+        trigger = e.get("trigger")
+        keys = {("at", f"{x}\x02{trigger}") for x in actors} if trigger else set()
+    else:
+        keys = {("a", x) for x in actors}
     for w in sorted(words, key=lambda w: zlib.crc32(w.encode()))[:WORD_KEYS]:
         keys.add(("w", w))
     return keys or {("-", "")}
@@ -796,7 +804,8 @@ def cluster_events(events: Sequence[dict]) -> list[dict]:
 
     Two events are candidates only when their dates fall in one date key (the same day,
     a time of day counting as its day; else the same granularity and interval) and they
-    share an actor, the trigger or one of a few min-hashed clause words. Blocks up to
+    share an actor (and the trigger, at year and coarser granularities) or one of a few
+    min-hashed clause words (``_event_keys``). Blocks up to
     ``MAX_EVENT_BLOCK`` are compared all-pairs, larger ones by sorted neighbourhood, so the
     work is linear in the number of events. They merge when they share an actor and the
     trigger or enough clause words, or their clauses are very similar (stricter at year

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dateline.dedupe import (
     cluster_events,
@@ -341,3 +343,55 @@ def test_feature_score_table(a: tuple, b: tuple, expected: float | None) -> None
 
     got = feature_score(_features(*a), _features(*b))
     assert got == (None if expected is None else pytest.approx(expected))
+
+
+def _share_a_block(a: dict, b: dict) -> bool:
+    from dateline.dedupe import _event_words, event_block_keys
+
+    return bool(set(event_block_keys(a, _event_words(a))) & set(event_block_keys(b, _event_words(b))))
+
+
+_DAY = ("2024-03-05", "day", "2024-03-05", "2024-03-06")
+_YEAR = ("2005", "year", "2005-01-01", "2006-01-01")
+
+
+@pytest.mark.parametrize(("a", "b", "shared"), [
+    # a shared actor on one day, whatever the trigger
+    (("The ECB raised rates", ["ECB"], "raised", *_DAY), ("Lagarde spoke at the ECB", ["ECB"], "spoke", *_DAY), True),
+    # the same trigger alone is no block: every "said" of a day would be one
+    (("the State Department said", ["State Department"], "said", *_DAY), ("Apple said", ["Apple"], "said", *_DAY),
+     False),
+    # the same day's clauses sharing their words, no actors: a min-hashed word
+    (("Storm floods coastal villages overnight", [], None, *_DAY),
+     ("Storm floods coastal villages overnight again", [], None, *_DAY), True),
+    # another day: never
+    (("The ECB raised rates", ["ECB"], "raised", *_DAY),
+     ("The ECB raised rates", ["ECB"], "raised", "2024-03-06", "day", "2024-03-06", "2024-03-07"), False),
+    # at a year a shared actor only counts with the same trigger
+    (("exports doubled", ["Russia"], "doubled", *_YEAR), ("accord signed", ["Russia"], "signed", *_YEAR), False),
+    (("the Kremlin said", ["Russia"], "said", *_YEAR), ("Moscow officials said", ["Russia"], "said", *_YEAR), True),
+], ids=["actor", "trigger-only", "words", "other-day", "year-actor-only", "year-actor-trigger"])
+def test_event_blocks_table(a: tuple, b: tuple, shared: bool) -> None:
+    assert _share_a_block(evg("e1", "a1", *a), evg("e2", "a2", *b)) is shared
+
+
+_names = st.sampled_from(["ECB", "Russia", "Paris", "Ana Berg", "NATO"])
+_words = st.lists(st.sampled_from("budget vote storm coast rates exports accord talks bank city".split()), max_size=6)
+
+
+@given(actors_a=st.lists(_names, max_size=3), actors_b=st.lists(_names, max_size=3), words_a=_words, words_b=_words,
+       trigger_a=st.sampled_from([None, "voted", "said"]), trigger_b=st.sampled_from([None, "voted", "said"]),
+       coarse=st.booleans())
+def test_pairs_merging_on_a_shared_actor_always_share_a_block(actors_a, actors_b, words_a, words_b, trigger_a,
+                                                              trigger_b, coarse) -> None:
+    """Blocking loses no pair that may merge through a shared actor (only pairs merging on clause words alone
+    depend on the min-hashed word keys)."""
+    from dateline.dedupe import _event_words, feature_score, score_features
+
+    when = _YEAR if coarse else _DAY
+    a = evg("e1", "a1", " ".join(words_a), actors_a, trigger_a, *when)
+    b = evg("e2", "a2", " ".join(words_b), actors_b, trigger_b, *when)
+    fa, fb = score_features(a, _event_words(a)), score_features(b, _event_words(b))
+    shared_actor = not fa[2].isdisjoint(fb[2])
+    if shared_actor and feature_score(fa, fb) is not None:
+        assert _share_a_block(a, b)
