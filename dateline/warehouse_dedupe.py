@@ -393,8 +393,12 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
         return "a representative has no signature (the signatures table is out of step)"
     arrive = sorted(new_reps)
     arrive_keys = dedupe.band_keys(np.stack([new_sig[s] for s in arrive])) if arrive else None
+    # What the leaving representatives held: their LSH buckets, and their recorded passed pairs (used below).
     with id_table(con, "_gone_reps", sorted(gone_reps)):
         leaving = con.sql("SELECT band, key FROM lsh WHERE sid IN (SELECT id FROM _gone_reps)").to_arrow_table()
+        old_edges = {(a, b) for a, b in con.execute(
+            "SELECT a, b FROM edges WHERE a IN (SELECT id FROM _gone_reps) OR b IN (SELECT id FROM _gone_reps)"
+        ).fetchall()}
 
     # Buckets touched by a representative leaving or arriving: the window pairs that appear and drop out,
     # from each bucket's members around its changes (numbered in SQL, never listed whole). Built as columns:
@@ -421,10 +425,6 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
 
     # Recorded passed pairs: those of leaving representatives go; those that left a window go unless
     # another (untouched) bucket still pairs them.
-    with id_table(con, "_gone_reps", sorted(gone_reps)):
-        old_edges = {(a, b) for a, b in con.execute(
-            "SELECT a, b FROM edges WHERE a IN (SELECT id FROM _gone_reps) OR b IN (SELECT id FROM _gone_reps)"
-        ).fetchall()}
     dropped_edges = _edges_among(con, dropped - old_edges)
     still = _still_candidates(con, dropped_edges, touched)
     lost_edges = old_edges | (dropped_edges - still)
