@@ -583,38 +583,43 @@ def _window_changes(con: duckdb.DuckDBPyConnection, ev: _Events, blocks: list[in
     con.register("_wb", pa.table({"bkey": pa.array(blocks, type=pa.uint64())}))
     con.register("_wj", pa.table({"bkey": pa.array([k for k, _ in joins], type=pa.uint64()),
                                   "sid": pa.array([s for _, s in joins], type=pa.int64()),
-                                  "event_id": pa.array([ev.eid[s] for _, s in joins], type=pa.string()),
                                   "nkey": pa.array([ev.nkey[s] for _, s in joins], type=pa.string())}))
     # One sort per block: a member's old position (pos), and for a joining event the old position it slots in
-    # before (members with a smaller key; a recorded twin of the same key sorts after it).
+    # before (members with a smaller key; a recorded twin of the same key sorts after it). The sort carries
+    # integers only: the event ids of the few rows that come back are joined afterwards.
     with id_table(con, "_wl", sorted(leaving)):
         con.execute("""
             CREATE OR REPLACE TEMP TABLE _wm AS
-            WITH u AS (SELECT b.bkey, e.sid, e.event_id, e.nkey, 0 AS kind
+            WITH u AS (SELECT b.bkey, e.sid, e.nkey, 0 AS kind
                        FROM blocks b JOIN _wb USING (bkey) JOIN evs e USING (sid) WHERE e.canon
-                       UNION ALL SELECT bkey, sid, event_id, nkey, 1 AS kind FROM _wj)
-            SELECT bkey, sid, event_id, kind, sid IN (SELECT id FROM _wl) AND kind = 0 AS leaving,
+                       UNION ALL SELECT bkey, sid, nkey, 1 AS kind FROM _wj)
+            SELECT bkey, sid, kind, sid IN (SELECT id FROM _wl) AND kind = 0 AS leaving,
                    (sum(1 - kind) OVER w - (1 - kind))::BIGINT AS pos, row_number() OVER w AS rk
             FROM u WINDOW w AS (PARTITION BY bkey ORDER BY nkey, kind DESC ROWS UNBOUNDED PRECEDING)""")
-    points = con.sql("SELECT bkey, sid, event_id, pos, kind FROM _wm WHERE kind = 1 OR leaving ORDER BY bkey, rk"
+    points = con.sql("SELECT bkey, sid, pos, kind FROM _wm WHERE kind = 1 OR leaving ORDER BY bkey, rk"
                      ).to_arrow_table()
     near = con.sql(f"""
         WITH p AS (SELECT bkey, pos, {dedupe.EVENT_WINDOW} + count(*) OVER (PARTITION BY bkey) AS margin
-                   FROM _wm WHERE kind = 1 OR leaving)
-        SELECT DISTINCT m.bkey, m.pos, m.sid, m.event_id, m.leaving FROM _wm m JOIN p
-        ON m.bkey = p.bkey AND m.pos >= p.pos - p.margin AND m.pos < p.pos + p.margin
-        WHERE m.kind = 0 ORDER BY m.bkey, m.pos""").to_arrow_table()
+                   FROM _wm WHERE kind = 1 OR leaving),
+        m AS (SELECT DISTINCT m.bkey, m.pos, m.sid, m.leaving FROM _wm m JOIN p
+              ON m.bkey = p.bkey AND m.pos >= p.pos - p.margin AND m.pos < p.pos + p.margin WHERE m.kind = 0)
+        SELECT m.bkey, m.pos, m.sid, m.leaving, e.event_id FROM m JOIN evs e USING (sid)
+        ORDER BY m.bkey, m.pos""").to_arrow_table()
     for name in ("_wb", "_wj"):
         con.unregister(name)
     # The old positions of every member, for ``_still_paired`` (integers only: the block sort is not redone).
     con.execute("INSERT INTO _wpos SELECT bkey, sid, pos FROM _wm WHERE kind = 0")
     con.execute("DROP TABLE _wm")
-    col = {c: points.column(c).to_numpy(zero_copy_only=False) for c in ("bkey", "sid", "event_id", "pos", "kind")}
+    col = {c: points.column(c).to_numpy() for c in ("bkey", "sid", "pos", "kind")}
     joining = col["kind"] == 1
-    rows = {c: near.column(c).to_numpy(zero_copy_only=False) for c in near.column_names}
+    rows = {c: near.column(c).to_numpy(zero_copy_only=False) for c in ("bkey", "pos", "sid", "leaving")}
+    # Pairs are oriented by event id: compared as their ranks (one Arrow sort), not as Python strings.
+    ids = pa.concat_arrays([near.column("event_id").combine_chunks().cast(pa.string()),
+                            pa.array([ev.eid[s] for s in col["sid"][joining].tolist()], type=pa.string())])
+    rank = pc.rank(ids, sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int64)
     appeared, dropped = window_diffs(
-        rows["bkey"], rows["pos"], rows["sid"], rows["leaving"], rows["event_id"],
-        col["bkey"][joining], col["pos"][joining], col["sid"][joining], col["event_id"][joining],
+        rows["bkey"], rows["pos"], rows["sid"], rows["leaving"], rank[: near.num_rows],
+        col["bkey"][joining], col["pos"][joining], col["sid"][joining], rank[near.num_rows :],
         dedupe.EVENT_WINDOW)
     changes: dict[int, tuple[list[int], list[int]]] = {k: ([], []) for k in blocks}
     for k, pos, kind in zip(*(points.column(c).to_pylist() for c in ("bkey", "pos", "kind")), strict=True):
