@@ -25,6 +25,7 @@ from dateline.events import extract_events, mention_id
 from dateline.ingest import read_file
 from dateline.models import Article, Quarantined
 from dateline.temporal import Mention, tag
+from dateline.temporal.extract import flush_dispatch_cache
 
 
 def _table(rows: list[dict], schema: pa.Schema) -> pa.Table:
@@ -85,6 +86,7 @@ def tag_articles(articles: pa.Table, fallback_dct: date | None = None) -> tuple[
                     "partition_key": art.get("partition_key"),
                 }
             )
+    flush_dispatch_cache()  # the tagger's dispatch tables, for the next process (a worker of the next run)
     return _table(rows, schemas.MENTIONS), errors
 
 

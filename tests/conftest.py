@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED_ARTICLE = SHARED / "seed" / "000_f6f6ab7d25ed7fbc.txt"
+
+# The tagger's dispatch tables (dateline/temporal/dispatch_cache.py) go to a folder of this test session, not to
+# the user's cache folder; set before any test module imports the tagger.
+os.environ.setdefault("DATELINE_CACHE_DIR", tempfile.mkdtemp(prefix="dateline-cache-"))
 
 
 @pytest.fixture

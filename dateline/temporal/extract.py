@@ -1,20 +1,25 @@
 """Extraction: find candidate temporal expressions with the compiled rules and drop false positives.
 
 Every rule of ``resources/rules.tsv`` is compiled once, at import. A match always
-starts at a token (a word or a digit run); at import we work out, by partial
-matching, which rules can start with which token (and, for frequent starters like
-"the", lazily, which can continue with the next token), so a scan tries at each token
-only those rules. The longest match wins (ties: the earlier rule). Context filters
+starts at a token (a word or a digit run); partial matching works out which rules
+can start with which token (and, for frequent starters like "the", which can continue
+with the next token), so a scan tries at each token only those rules. These dispatch
+tables are worked out once per machine and kept on disk (``dispatch_cache``). The longest match wins (ties: the earlier rule). Context filters
 (rule param ``filter=...``, word lists in ``resources/context_words.tsv``) then veto
 readings like "1990 tanks", "Theresa May" or "prices fall".
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
+import regex
+
+from dateline.temporal.dispatch_cache import DispatchCache, cache_folder
 from dateline.temporal.lexicon import (
     BLOCK_WORDS,
     TABLES,
@@ -27,7 +32,7 @@ from dateline.temporal.lexicon import (
     table,
 )
 
-__all__ = ["Candidate", "extract"]
+__all__ = ["Candidate", "extract", "flush_dispatch_cache"]
 
 # Not inside a word, an amount, a path or a code; "#" only before a word ("#Monday", not "#1"), "@" only
 # before a number ("@ 7", "@7pm", not "@monday" the account). After a hyphen only a year closing a range
@@ -101,51 +106,72 @@ def _first_rules(key: str) -> tuple[int, ...]:
     """The rules whose match may start with a token of dispatch key ``key`` (none for a token outside the
     grammar's vocabulary).
 
-    Found with the ``regex`` module's partial matching (installed with dateparser), once per key a process
-    meets (worked out for every key at import, this cost each worker a second); without it every rule is
-    tried at every token.
+    Found with the ``regex`` module's partial matching, once per key and machine: the results are kept on
+    disk (``dispatch_cache``; worked out for every key at import, this cost each worker a second).
     """
     reps = _PROBES.get(key)
     if reps is None:
         return ()
-    if not _PARTIAL:  # pragma: no cover
-        return tuple(range(len(_RULES)))
-    word = key[0].isalpha()
-    return tuple(i for i, rx in enumerate(_PARTIAL) if _can_start(rx, reps, word))
+    known = _DISPATCH.first.get(key)
+    if known is None:
+        word = key[0].isalpha()
+        known = tuple(i for i in range(len(_RULES)) if _can_start(_partial(i), reps, word))
+        _DISPATCH.add_first(key, known)
+    return known
 
 
-def _partial_patterns(rule_list: tuple[Rule, ...]) -> list[object]:
-    try:
-        import regex
-    except ImportError:  # pragma: no cover
-        return []
-    return [regex.compile(f"{_LEFT}(?:{r.pattern})", regex.IGNORECASE | regex.V0) for r in rule_list]
+def _partial(i: int) -> regex.Pattern:
+    """Rule ``i`` compiled for partial matching (compiled when first needed: with the dispatch tables on disk,
+    a process seldom needs any)."""
+    rx = _PARTIAL[i]
+    if rx is None:
+        rx = _PARTIAL[i] = regex.compile(f"{_LEFT}(?:{_RULES[i].pattern})", regex.IGNORECASE | regex.V0)
+    return rx
+
+
+def _grammar_digest() -> str:
+    """What the dispatch tables depend on: the rules, the token probes, this module's code, the regex module."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(regex.__version__.encode())
+    for r in _RULES:
+        h.update(b"\x00" + r.pattern.encode())
+    for k, reps in sorted(_PROBES.items()):
+        h.update(("\x01" + k + "\x02" + "\x02".join(reps)).encode())
+    return h.hexdigest()
+
+
+def flush_dispatch_cache() -> None:
+    """Write the dispatch tables this process worked out to the disk cache (see ``dispatch_cache``)."""
+    _DISPATCH.save()
 
 
 _RULES = rules()
 _RULE_RES = [re.compile(f"{_LEFT}(?:{r.pattern}){_RIGHT}", re.IGNORECASE) for r in _RULES]
 _PROBES = _vocab_probes(_RULES)
-_PARTIAL = _partial_patterns(_RULES)
+_PARTIAL: list[regex.Pattern | None] = [None] * len(_RULES)
+_DISPATCH = DispatchCache(_grammar_digest(), cache_folder())
 _PAIR_MIN = 6  # tokens starting more rules than this are narrowed by the token after them
 
 
 @cache
 def _pair_rules(key: str, sep: str, next_key: str | None) -> tuple[int, ...]:
     """The rules starting at token ``key`` that may continue with ``sep`` + token ``next_key``."""
-    base = _first_rules(key)
-    if not _PARTIAL:  # pragma: no cover
-        return base
+    known = _DISPATCH.pairs.get((key, sep, next_key))
+    if known is not None:
+        return known
     firsts = _PROBES[key]
     seconds = _PROBES.get(next_key, ("zqxj",)) if next_key else ("zqxj",)
     word2 = bool(next_key) and next_key[0].isalpha()  # type: ignore[index]
     out = []
-    for i in base:
-        rx = _PARTIAL[i]
+    for i in _first_rules(key):
+        rx = _partial(i)
         for a in firsts:
             if any(_can_start(rx, (a + sep + b,), word2) for b in seconds):
                 out.append(i)
                 break
-    return tuple(out)
+    known = tuple(out)
+    _DISPATCH.add_pair((key, sep, next_key), known)
+    return known
 
 
 # --- context filters ---------------------------------------------------------------------------
