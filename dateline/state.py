@@ -132,6 +132,32 @@ def changed_leaves(old: dict[str, str], new: dict[str, str]) -> set[str]:
     return {leaf(p) for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
 
 
+def _bytes(fingerprint: str | None) -> int:
+    """The size a listing records for a file (``storage.file_fingerprints``: size first), 0 when unknown."""
+    try:
+        return int((fingerprint or "").split(":", 1)[0])
+    except ValueError:
+        return 0
+
+
+def changed_bytes(old: dict[str, str], new: dict[str, str]) -> tuple[int, int]:
+    """(bytes in the partitions changed between two listings, bytes of the table): each file counted at the larger
+    of its old and new size, the table at the larger of its two totals. How much of a table a run must redo."""
+    changed = changed_leaves(old, new)
+    moved = sum(max(_bytes(old.get(p)), _bytes(new.get(p))) for p in old.keys() | new.keys() if leaf(p) in changed)
+    return moved, max(sum(map(_bytes, old.values())), sum(map(_bytes, new.values())))
+
+
+def too_large_a_change(old: dict[str, str], new: dict[str, str], share: float, floor: int) -> float | None:
+    """The share of the table's bytes the partitions changed between two listings hold when it is over ``share``
+    and they hold over ``floor`` bytes (a change an incremental step would rather hand to its full path), else
+    None."""
+    moved, total = changed_bytes(old, new)
+    if moved <= floor or moved <= share * total:
+        return None
+    return moved / total if total else 1.0
+
+
 @contextmanager
 def id_table(con: duckdb.DuckDBPyConnection, name: str, ids: Iterable[int]) -> Iterator[None]:
     """The ids (64-bit integers) as a one-column table ``name`` (column ``id``) on ``con`` for the block. A long

@@ -21,6 +21,7 @@ writes (tests compare both).
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -41,6 +42,7 @@ from dateline.state import (
     collector_paused,
     id_table,
     leaf,
+    too_large_a_change,
 )
 from dateline.window_diff import window_diffs
 
@@ -157,6 +159,12 @@ def dedupe_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path | N
 
 # Signatures (bytes of their files) from which a from-scratch run goes to a process of its own.
 CHILD_MIN_BYTES = 32_000_000
+# An incremental run whose changed partitions hold more than this share of the articles (and more than
+# LARGE_CHANGE_BYTES) recomputes from scratch instead: it would hold every changed article's row and signature in
+# memory (1M articles with every file re-ingested, as a new tagger version does: over 8 GB), while the full path
+# streams them in a process of its own. A 1% change at 1M articles is some 6 MB of signatures.
+INCREMENTAL_SHARE = float(os.environ.get("DATELINE_DEDUPE_INCREMENTAL_SHARE", "0.1"))
+LARGE_CHANGE_BYTES = 32_000_000
 
 
 def _incremental_on(warehouse: str, st: StepState, listings: dict[str, dict[str, str]]) -> dict[str, Any] | str:
@@ -333,6 +341,10 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     old_table = storage.read_table(warehouse, "article_duplicates")
     if not changed:
         return _counts(old_table)
+    share = too_large_a_change(st.files("signatures"), listings["signatures"], INCREMENTAL_SHARE, LARGE_CHANGE_BYTES)
+    if share is not None:
+        return (f"the changed partitions hold {share:.0%} of the articles' signatures "
+                f"(more than DATELINE_DEDUPE_INCREMENTAL_SHARE {INCREMENTAL_SHARE:g})")
     base = storage.parquet_root(warehouse)
     sig_path = {leaf(p): f"{base}/{p}" for p in listings["signatures"]}
     art_path = {leaf(p): f"{base}/{p}" for p in listings["articles"]}

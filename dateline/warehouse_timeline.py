@@ -68,6 +68,7 @@ from dateline.state import (
     collector_paused,
     id_table,
     leaf,
+    too_large_a_change,
 )
 from dateline.window_diff import window_diffs
 
@@ -76,6 +77,10 @@ CHUNK_EVENTS = 10_000
 # An incremental run that would replay more than this share of the timeline's events recomputes it from scratch
 # instead: a replay holds its regions' events and pairs in memory, the full path streams one chunk at a time.
 REPLAY_SHARE = float(os.environ.get("DATELINE_TIMELINE_REPLAY_SHARE", "0.1"))
+# Changed event partitions holding more bytes than this, and more than REPLAY_SHARE of the events' bytes, are not
+# read into an incremental run at all (every file re-ingested by a new tagger version: 3.7M events at 1M
+# articles): the timeline is recomputed from scratch.
+LARGE_CHANGE_BYTES = 32_000_000
 # Before the pairs are worked out, the share of events in the regions of the touched blocks bounds the replay from
 # above (measured 3-8 times the replay: 22% for 2.8% at 100k articles, 61% for 21% at 1M): far above the
 # share, the run falls back before doing the work.
@@ -190,6 +195,12 @@ def _incremental_shards(warehouse: str, state_dir: Path, listings: dict[str, dic
     try:
         if not all(st.valid_for(outputs) for st in states):
             return "no state describing the current files"
+        # Partitions rewritten wholesale (a new tagger version re-ingests every file): an incremental run would
+        # hold their events in memory at once, the full path streams them.
+        share = too_large_a_change(states[0].files("events"), listings["events"], REPLAY_SHARE, LARGE_CHANGE_BYTES)
+        if share is not None:
+            return (f"the changed partitions hold {share:.0%} of the events "
+                    f"(more than DATELINE_TIMELINE_REPLAY_SHARE {REPLAY_SHARE:g})")
         quiet = (not changed_leaves(states[0].files("events"), listings["events"])
                  and states[0].files("article_duplicates") == listings["article_duplicates"])
         if quiet:

@@ -580,3 +580,87 @@ def test_a_state_holds_its_freed_buffers_up_to_its_memory_limit_once_asked(tmp_p
         assert held(st.con) == held(reference)
     finally:
         st.close()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "moved", "total"),
+    [
+        ({}, {}, 0, 0),
+        ({"t/p1.parquet": "100:1:1"}, {"t/p1.parquet": "100:1:1"}, 0, 100),  # unchanged
+        ({"t/p1.parquet": "100:1:1"}, {"t/p1.parquet": "300:2:2"}, 300, 300),  # rewritten: the larger size
+        ({"t/p1.parquet": "100:1:1", "t/p2.parquet": "100:1:1"}, {"t/p1.parquet": "100:1:1"}, 100, 200),  # removed
+        ({"t/p1.parquet": "100:1:1"}, {"t/p1.parquet": "100:1:1", "t/p2.parquet": "50:1:1"}, 50, 150),  # added
+        ({"t/year=2020/p1.parquet": "10:1:1"}, {"t/year=2020/p1.parquet": "10:1:1", "t/year=2021/p1.parquet": "30:1:1"},
+         40, 40),  # a partition's files count together
+        ({"t/p1.parquet": "None:1"}, {"t/p1.parquet": "20:2"}, 20, 20),  # a size a store did not give counts 0
+    ],
+)
+def test_bytes_of_the_changed_partitions(old: dict, new: dict, moved: int, total: int) -> None:
+    from dateline.state import changed_bytes
+
+    assert changed_bytes(old, new) == (moved, total)
+
+
+@pytest.mark.parametrize(
+    ("moved", "share", "floor", "too_large"),
+    [(10, 0.1, 0, False), (11, 0.1, 0, True), (10, 0.2, 0, False), (30, 0.1, 0, True), (30, 0.1, 30, False),
+     (30, 0.1, 29, True), (0, 0.0, 0, False)],
+)
+def test_a_change_too_large_for_an_incremental_run(moved: int, share: float, floor: int, too_large: bool) -> None:
+    """Over both the share of the table and the floor of bytes: the share is given, else None."""
+    from dateline.state import too_large_a_change
+
+    old = {"t/p1.parquet": f"{moved}:1:1", "t/p2.parquet": f"{100 - moved}:1:1"}
+    new = {"t/p1.parquet": f"{moved}:2:2", "t/p2.parquet": f"{100 - moved}:1:1"}
+    got = too_large_a_change(old, new, share, floor)
+    assert got == (pytest.approx(moved / 100) if too_large else None)
+
+
+def test_partitions_rewritten_wholesale_make_the_dedupe_recompute_from_scratch(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from dateline import warehouse_dedupe
+
+    monkeypatch.setattr(warehouse_dedupe, "LARGE_CHANGE_BYTES", 0)
+    monkeypatch.setattr(warehouse_dedupe, "INCREMENTAL_SHARE", 0.3)
+    pool = _family_articles(3)
+    wh, state_dir = str(tmp_path / "wh"), tmp_path / "state"
+    parts = {f"p{k}": pool[k * 12 : (k + 1) * 12] for k in range(4)}
+    for key, rows in parts.items():
+        _write_articles(wh, key, rows)
+    assert partitions.dedupe_warehouse(wh, state_dir=state_dir)["mode"] == "full"
+    _write_articles(wh, "p0", parts["p0"][:-1])  # a quarter of the articles: incremental
+    stats = partitions.dedupe_warehouse(wh, state_dir=state_dir)
+    assert stats["mode"] == "incremental", stats.get("full_because")
+    for key in ("p1", "p2", "p3"):  # three quarters rewritten, as a new tagger version rewrites every file
+        _write_articles(wh, key, parts[key][:-1])
+    stats = partitions.dedupe_warehouse(wh, state_dir=state_dir)
+    assert stats["mode"] == "full"
+    assert "DATELINE_DEDUPE_INCREMENTAL_SHARE" in stats["full_because"]
+    fresh = str(tmp_path / "fresh")
+    shutil.copytree(Path(wh) / "parquet", Path(fresh) / "parquet")
+    partitions.dedupe_warehouse(fresh)
+    assert storage.read_table(wh, "article_duplicates").equals(storage.read_table(fresh, "article_duplicates"))
+
+
+def test_event_partitions_rewritten_wholesale_make_the_timeline_recompute_from_scratch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dateline import warehouse_timeline
+
+    monkeypatch.setattr(warehouse_timeline, "LARGE_CHANGE_BYTES", 0)
+    monkeypatch.setattr(warehouse_timeline, "REPLAY_SHARE", 0.3)
+    rng = random.Random(11)
+    pool = [f"a{i:03d}" for i in range(80)]
+    events_of = {a: _article_events(a, rng) for a in pool}
+    wh, state_dir = str(tmp_path / "wh"), tmp_path / "state"
+    for k in range(4):
+        _write_events(wh, f"p{k}", pool[k * 20 : (k + 1) * 20], events_of)
+    _write_duplicates(wh, pool, set())
+    assert partitions.timeline_warehouse(wh, workers=1, state_dir=state_dir)["mode"] == "full"
+    for k in (1, 2, 3):
+        _write_events(wh, f"p{k}", pool[k * 20 : (k + 1) * 20 - 2], events_of)
+    stats = partitions.timeline_warehouse(wh, workers=1, state_dir=state_dir)
+    assert stats["mode"] == "full"
+    assert "the changed partitions hold" in stats["full_because"]
+    current = [e for k in range(4) for a in pool[k * 20 : (k + 1) * 20 - (2 if k else 0)] for e in events_of[a]]
+    expected = sorted(cluster_events(current), key=lambda r: (r["start_date"], r["timeline_id"]))
+    assert storage.read_table(wh, "timeline").equals(pa.Table.from_pylist(expected, schema=schemas.TIMELINE))
