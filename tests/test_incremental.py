@@ -301,6 +301,19 @@ def _write_events(wh: str, key: str, articles: list[str], events_of: dict[str, l
     storage.write_partition(wh, "events", key, pa.Table.from_pylist(rows, schema=schemas.EVENTS))
 
 
+def _event_pool(seed: int, n: int) -> tuple[list[str], dict[str, list[dict]]]:
+    """``n`` article ids and their random events (``_article_events``), drawn from ``seed``."""
+    rng = random.Random(seed)
+    pool = [f"a{i:03d}" for i in range(n)]
+    return pool, {a: _article_events(a, rng) for a in pool}
+
+
+def _timeline_of(events: list[dict]) -> pa.Table:
+    """The timeline a run from scratch makes of ``events``, sorted as the year files hold it."""
+    rows = sorted(cluster_events(events), key=lambda r: (r["start_date"], r["timeline_id"]))
+    return pa.Table.from_pylist(rows, schema=schemas.TIMELINE)
+
+
 def _write_duplicates(wh: str, articles: list[str], dups: set[str]) -> None:
     storage.replace_table(wh, "article_duplicates", pa.Table.from_pylist(
         [dict(article_id=a, canonical_id="x" if a in dups else a, duplicate_of="x" if a in dups else None)
@@ -357,9 +370,9 @@ def test_incremental_timeline_equals_from_scratch(tmp_path: Path, monkeypatch: p
         partitions.timeline_warehouse(fresh, workers=1)
         assert got.equals(storage.read_table(fresh, "timeline")), f"step {step}"
         current = [e for arts in parts.values() for a in arts if a not in dups for e in events_of[a]]
-        expected = sorted(cluster_events(current), key=lambda r: (r["start_date"], r["timeline_id"]))
-        assert got.equals(pa.Table.from_pylist(expected, schema=schemas.TIMELINE)), f"step {step}"
-        assert stats["rows"] == len(expected)
+        expected = _timeline_of(current)
+        assert got.equals(expected), f"step {step}"
+        assert stats["rows"] == expected.num_rows
 
 
 def test_timeline_state_shards_worked_on_in_parallel_give_the_from_scratch_timeline(
@@ -370,9 +383,7 @@ def test_timeline_state_shards_worked_on_in_parallel_give_the_from_scratch_timel
     monkeypatch.setenv("DATELINE_TIMELINE_REPLAY_SHARE", "1.0")
     monkeypatch.setattr(wt, "REPLAY_SHARE", 1.0)
     monkeypatch.setattr(wt, "SHARD_POOL_MIN_BYTES", 0)  # a small state, shared with a worker all the same
-    rng = random.Random(11)
-    pool = [f"a{i:03d}" for i in range(80)]
-    events_of = {a: _article_events(a, rng) for a in pool}
+    pool, events_of = _event_pool(11, 80)
     wh, state_dir = str(tmp_path / "wh"), tmp_path / "state"
     state_dir.mkdir()
     (state_dir / "timeline.duckdb").write_bytes(b"the one state file of earlier versions")
@@ -392,10 +403,10 @@ def test_timeline_state_shards_worked_on_in_parallel_give_the_from_scratch_timel
     stats = partitions.timeline_warehouse(wh, workers=2, state_dir=state_dir)  # shard 1 in a spawned process
     assert stats["mode"] == "incremental", stats.get("full_because")
     current = [e for a in pool if a not in {"a005", "a061"} for e in events_of[a]]
-    expected = sorted(cluster_events(current), key=lambda r: (r["start_date"], r["timeline_id"]))
-    assert storage.read_table(wh, "timeline").equals(pa.Table.from_pylist(expected, schema=schemas.TIMELINE))
-    assert stats["rows"] == len(expected)
-    assert stats["years"] == len({r["start_date"].year for r in expected})
+    expected = _timeline_of(current)
+    assert storage.read_table(wh, "timeline").equals(expected)
+    assert stats["rows"] == expected.num_rows
+    assert stats["years"] == len({d.year for d in expected.column("start_date").to_pylist()})
 
 
 @pytest.mark.parametrize(("day", "shards", "shard"), [
@@ -438,9 +449,7 @@ def test_a_change_reaching_much_of_the_timeline_recomputes_it_from_scratch(tmp_p
 
     monkeypatch.setattr(warehouse_timeline, "EARLY_SHARE_FACTOR", early)
 
-    rng = random.Random(7)
-    pool = [f"a{i:03d}" for i in range(60)]
-    events_of = {a: _article_events(a, rng) for a in pool}
+    pool, events_of = _event_pool(7, 60)
     wh, state_dir = str(tmp_path / "wh"), tmp_path / "state"
     for k in range(3):
         _write_events(wh, f"p{k}", pool[k * 20 : (k + 1) * 20], events_of)
@@ -455,8 +464,7 @@ def test_a_change_reaching_much_of_the_timeline_recomputes_it_from_scratch(tmp_p
     _write_events(wh, "p1", pool[20:30], events_of)  # the state written by the fallback serves the next run
     assert partitions.timeline_warehouse(wh, workers=1, state_dir=state_dir)["mode"] == "incremental"
     current = [e for a in pool[:30] + pool[40:] for e in events_of[a]]
-    expected = sorted(cluster_events(current), key=lambda r: (r["start_date"], r["timeline_id"]))
-    assert storage.read_table(wh, "timeline").equals(pa.Table.from_pylist(expected, schema=schemas.TIMELINE))
+    assert storage.read_table(wh, "timeline").equals(_timeline_of(current))
 
 
 def test_dedupe_in_a_child_process_equals_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -648,9 +656,7 @@ def test_event_partitions_rewritten_wholesale_make_the_timeline_recompute_from_s
 
     monkeypatch.setattr(warehouse_timeline, "LARGE_CHANGE_BYTES", 0)
     monkeypatch.setattr(warehouse_timeline, "REPLAY_SHARE", 0.3)
-    rng = random.Random(11)
-    pool = [f"a{i:03d}" for i in range(80)]
-    events_of = {a: _article_events(a, rng) for a in pool}
+    pool, events_of = _event_pool(11, 80)
     wh, state_dir = str(tmp_path / "wh"), tmp_path / "state"
     for k in range(4):
         _write_events(wh, f"p{k}", pool[k * 20 : (k + 1) * 20], events_of)
@@ -662,5 +668,4 @@ def test_event_partitions_rewritten_wholesale_make_the_timeline_recompute_from_s
     assert stats["mode"] == "full"
     assert "the changed partitions hold" in stats["full_because"]
     current = [e for k in range(4) for a in pool[k * 20 : (k + 1) * 20 - (2 if k else 0)] for e in events_of[a]]
-    expected = sorted(cluster_events(current), key=lambda r: (r["start_date"], r["timeline_id"]))
-    assert storage.read_table(wh, "timeline").equals(pa.Table.from_pylist(expected, schema=schemas.TIMELINE))
+    assert storage.read_table(wh, "timeline").equals(_timeline_of(current))
