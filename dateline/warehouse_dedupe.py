@@ -338,13 +338,13 @@ def _incremental(warehouse: str, st: StepState, listings: dict[str, dict[str, st
     con = st.con
     changed = (changed_leaves(st.files("signatures"), listings["signatures"])
                | changed_leaves(st.files("articles"), listings["articles"]))
+    share = too_large_a_change(st.files("signatures"), listings["signatures"], INCREMENTAL_SHARE, LARGE_CHANGE_BYTES)
+    if share is not None:  # decided before the whole article_duplicates table is read
+        return (f"the changed partitions hold {share:.0%} of the articles' signatures "
+                f"(more than DATELINE_DEDUPE_INCREMENTAL_SHARE {INCREMENTAL_SHARE:g})")
     old_table = storage.read_table(warehouse, "article_duplicates")
     if not changed:
         return _counts(old_table)
-    share = too_large_a_change(st.files("signatures"), listings["signatures"], INCREMENTAL_SHARE, LARGE_CHANGE_BYTES)
-    if share is not None:
-        return (f"the changed partitions hold {share:.0%} of the articles' signatures "
-                f"(more than DATELINE_DEDUPE_INCREMENTAL_SHARE {INCREMENTAL_SHARE:g})")
     base = storage.parquet_root(warehouse)
     sig_path = {leaf(p): f"{base}/{p}" for p in listings["signatures"]}
     art_path = {leaf(p): f"{base}/{p}" for p in listings["articles"]}
