@@ -112,6 +112,56 @@ def test_incremental_publish_equals_a_fresh_build(tmp_path: Path) -> None:
     assert incremental == db_snapshot(fresh)
 
 
+def _row_groups(db: Path, table: str) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info(?) WHERE column_id = 0",
+                           [table]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_updates_append_row_groups_until_a_table_is_fragmented_then_compact_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(storage, "COMPACT_MIN_EXTRA_GROUPS", 3)
+    wh = str(tmp_path / "wh")
+    storage.write_partition(wh, "articles", "p0", _articles("p0", 5))
+    db, _ = storage.publish_duckdb(wh, SQL_DIR, tmp_path / "db")
+    groups = [_row_groups(db, "articles")]
+    for i in range(1, 7):
+        storage.write_partition(wh, "articles", f"p{i}", _articles(f"p{i}", 5))
+        db, counts = storage.publish_duckdb(wh, SQL_DIR, tmp_path / "db")
+        groups.append(_row_groups(db, "articles"))
+        assert counts["articles"] == 5 * (i + 1)
+    # Each update leaves its rows in a row group of their own (no rewrite of the others) until the table holds 3
+    # more than its 35 rows need (one): the next publish merges them, and appending starts again.
+    assert groups == [1, 2, 3, 4, 5, 1, 2]
+    fresh, _ = storage.publish_duckdb(wh, SQL_DIR, tmp_path / "fresh", incremental=False)
+    assert db_snapshot(db) == db_snapshot(fresh)
+
+
+@pytest.mark.parametrize(("inserts", "deleted", "fragmented"), [
+    (1, 0, False),   # one row group, as built
+    (4, 0, False),   # three more than needed: at the limit
+    (5, 0, True),    # four more
+    (1, 20, False),  # a fifth of the rows deleted
+    (1, 30, True),   # over a quarter
+])
+def test_fragmented_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inserts: int, deleted: int,
+                           fragmented: bool) -> None:
+    monkeypatch.setattr(storage, "COMPACT_MIN_EXTRA_GROUPS", 3)
+    con = duckdb.connect(str(tmp_path / "f.duckdb"))
+    con.execute("SET max_vacuum_tasks = 0")
+    con.execute("CREATE TABLE t (i INTEGER)")
+    for k in range(inserts):  # a row group per checkpointed insert
+        con.execute("INSERT INTO t SELECT range FROM range(?, ?)", [100 * k, 100 * k + 100 // inserts])
+        con.execute("CHECKPOINT")
+    con.execute("DELETE FROM t WHERE i < ?", [deleted])
+    con.execute("CHECKPOINT")
+    assert storage.fragmented_tables(con) == (["main.t"] if fragmented else [])
+    con.close()
+
+
 def test_a_database_from_other_sql_is_rebuilt_not_updated(tmp_path: Path) -> None:
     wh = str(tmp_path / "wh")
     storage.write_partition(wh, "articles", "p1", _articles("p1"))
