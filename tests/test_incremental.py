@@ -417,12 +417,14 @@ def test_incremental_timeline_equals_from_scratch(tmp_path: Path, monkeypatch: p
         got = storage.read_table(wh, "timeline")
         fresh = str(tmp_path / f"fresh{step}")
         shutil.copytree(Path(wh) / "parquet", Path(fresh) / "parquet")
-        partitions.timeline_warehouse(fresh, workers=1)
+        fresh_stats = partitions.timeline_warehouse(fresh, workers=1)
         assert got.equals(storage.read_table(fresh, "timeline")), f"step {step}"
         current = [e for arts in parts.values() for a in arts if a not in dups for e in events_of[a]]
         expected = _timeline_of(current)
         assert got.equals(expected), f"step {step}"
         assert stats["rows"] == expected.num_rows
+        summary = ("rows", "events_in", "multi_source_rows", "max_source_count", "years")
+        assert {k: stats[k] for k in summary} == {k: fresh_stats[k] for k in summary}, f"step {step}"
 
 
 def test_timeline_state_shards_worked_on_in_parallel_give_the_from_scratch_timeline(
