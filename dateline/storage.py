@@ -487,18 +487,26 @@ def update_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[st
         signature, old = read_manifest(con)
         if signature != build_signature(sql_dir):
             return None
+        # Fragmented storage (see fragmented_tables): the tables an update rewrites a few rows of at a time are
+        # reloaded whole, which drops their old row groups; any other makes this update let DuckDB merge them.
         fragmented = fragmented_tables(con)
+        reload = {t for t in fragmented if t in RELOADED_WHEN_FRAGMENTED}
+        vacuum = [t for t in fragmented if t not in reload]
         if fragmented:
-            log.info("publish: compacting the database (fragmented: %s)", ", ".join(fragmented))
-        else:  # see fragmented_tables
+            log.info("publish: reloading %s whole, compacting %s (fragmented)", sorted(reload) or "none", vacuum or "none")
+        if not vacuum:
             con.execute("SET max_vacuum_tasks = 0")
         listing = {name: file_fingerprints(warehouse, name) for name in TABLES}
         by_rows: set[str] = set()  # tables whose changed rows are listed in a temp table _changed_<name>
         for name in TABLES:
+            relation = DB_TABLE_NAMES.get(name, name)
+            if f"main.{relation}" in reload:
+                con.execute(f"DELETE FROM {relation}")
+                load_parquet(con, warehouse, relation, list(listing[name]), listing[name])
+                continue
             units = changed_units(name, old.get(name, {}), listing[name])
             if not units:
                 continue
-            relation = DB_TABLE_NAMES.get(name, name)
             files = [p for p in listing[name] if unit_of(name, p) in units]
             if name in ROW_KEYS and _replace_changed_rows(con, warehouse, name, relation, units, files, listing[name]):
                 by_rows.add(name)
@@ -509,7 +517,9 @@ def update_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[st
             "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal"
         ).fetchall():
             con.execute(f'DROP VIEW IF EXISTS "{view}"')
-        _refresh_row_aggregates(con, {name: old.get(name, {}) != listing[name] for name in TABLES}, by_rows)
+        changed = {name: old.get(name, {}) != listing[name] or f"main.{DB_TABLE_NAMES.get(name, name)}" in reload
+                   for name in TABLES}
+        _refresh_row_aggregates(con, changed, by_rows, {t.split(".", 1)[1] for t in reload if t.startswith("agg.")})
         return _finish_build(con, sql_dir, listing)
     finally:
         con.close()
@@ -522,11 +532,15 @@ ROW_GROUP_ROWS = 122_880
 # group of every such table on every publish: at 1M articles +1%, 4.7 of the publish's 12.6 s, most of it the
 # articles' text. An update leaves them instead, until a table holds more row groups than its rows need by more
 # than COMPACT_EXTRA_SHARE of that need (and more than COMPACT_MIN_EXTRA_GROUPS), or more than
-# COMPACT_DELETED_SHARE of its stored rows are deleted: that publish compacts (the cost is paid once per so many
-# updates, and scans never cross many small row groups or skip many deleted rows).
-COMPACT_EXTRA_SHARE = 0.5
-COMPACT_MIN_EXTRA_GROUPS = 8
+# COMPACT_DELETED_SHARE of its stored rows are deleted. Such a table is then reloaded whole when it is one an
+# update rewrites rows of all over (RELOADED_WHEN_FRAGMENTED: its rows are at hand, and a table deleted whole
+# drops its row groups); any other (the per-file tables, which only grow until partitions are re-ingested) makes
+# that publish merge the row groups of every table. At 1M articles and 10,000 more a run, the timeline tables are
+# reloaded about one publish in ten and the others merged about one in thirty.
+COMPACT_EXTRA_SHARE = 1.0
+COMPACT_MIN_EXTRA_GROUPS = 32
 COMPACT_DELETED_SHARE = 0.25
+RELOADED_WHEN_FRAGMENTED = frozenset({"main.timeline_events", "main.article_duplicates", "agg.actor_timeline"})
 
 
 def fragmented_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -553,15 +567,16 @@ def fragmented_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 ROW_AGGREGATES = {"actor_timeline": ("timeline", "timeline_id")}
 
 
-def _refresh_row_aggregates(con: duckdb.DuckDBPyConnection, changed: dict[str, bool], by_rows: set[str]) -> None:
+def _refresh_row_aggregates(con: duckdb.DuckDBPyConnection, changed: dict[str, bool], by_rows: set[str],
+                            rebuild: set[str] = frozenset()) -> None:
     """Before sql/ runs again: every agg table is dropped (and rebuilt by it) except those of ``ROW_AGGREGATES``
-    whose source table is unchanged (kept) or changed row by row (``by_rows``: its changed keys in
-    ``_changed_<table>``; their rows are replaced from ``agg.<name>_rows``)."""
+    not in ``rebuild`` whose source table is unchanged (kept) or changed row by row (``by_rows``: its changed keys
+    in ``_changed_<table>``; their rows are replaced from ``agg.<name>_rows``)."""
     tables = [t for (t,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'agg'").fetchall()]
     for table in tables:
         source, key = ROW_AGGREGATES.get(table, (None, None))
-        if source is None or (changed[source] and source not in by_rows):
+        if source is None or table in rebuild or (changed[source] and source not in by_rows):
             con.execute(f'DROP TABLE agg."{table}"')
         elif changed[source]:
             con.execute(f'DELETE FROM agg."{table}" WHERE "{key}" IN (SELECT k FROM "_changed_{source}")')

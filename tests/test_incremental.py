@@ -140,6 +140,41 @@ def test_updates_append_row_groups_until_a_table_is_fragmented_then_compact_it(
     assert db_snapshot(db) == db_snapshot(fresh)
 
 
+def _deleted_rows(db: Path, table: str) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = con.execute("SELECT coalesce(sum(n), 0) FROM (SELECT max(start + count) AS n FROM pragma_storage_info(?) "
+                             "WHERE column_id = 0 AND column_path = '[0]' GROUP BY row_group_id)", [table]).fetchone()[0]
+        return stored - con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_timeline_table_with_many_deleted_rows_is_reloaded_whole_not_the_database_compacted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(storage, "COMPACT_DELETED_SHARE", 0.3)
+    wh = str(tmp_path / "wh")
+    storage.write_partition(wh, "articles", "p0", _articles("p0", 5))
+    d = date(2020, 5, 1)
+    rows = [(f"t{i}", d + timedelta(days=i), ["Ann"]) for i in range(20)]
+    _write_timeline(wh, rows)
+    db, _ = storage.publish_duckdb(wh, SQL_DIR, tmp_path / "db")
+    deleted, groups = [], []
+    for step in range(1, 5):  # four rows of twenty change each time: their old versions are deleted rows
+        rows = [(t, day, ["Bob", f"c{step}"] if 4 * step - 4 <= i < 4 * step else actors)
+                for i, (t, day, actors) in enumerate(rows)]
+        _write_timeline(wh, rows)
+        storage.write_partition(wh, "articles", f"p{step}", _articles(f"p{step}", 5))
+        db, _ = storage.publish_duckdb(wh, SQL_DIR, tmp_path / "db")
+        deleted.append(_deleted_rows(db, "timeline_events"))
+        groups.append(_row_groups(db, "articles"))
+    # 4, 8 deleted of 24, 28 stored; then 12 of 32 is over 0.3: the next publish reloads the table whole.
+    assert deleted == [4, 8, 12, 0]
+    assert groups == [2, 3, 4, 5]  # the articles' row groups are not merged by it
+    fresh, _ = storage.publish_duckdb(wh, SQL_DIR, tmp_path / "fresh", incremental=False)
+    assert db_snapshot(db) == db_snapshot(fresh)
+
+
 @pytest.mark.parametrize(("inserts", "deleted", "fragmented"), [
     (1, 0, False),   # one row group, as built
     (4, 0, False),   # three more than needed: at the limit
