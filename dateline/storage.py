@@ -496,11 +496,12 @@ def update_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[st
             log.info("publish: reloading %s whole, compacting %s (fragmented)", sorted(reload) or "none", vacuum or "none")
         if not vacuum:
             con.execute("SET max_vacuum_tasks = 0")
+        reloaded = {name for name in TABLES if f"main.{DB_TABLE_NAMES.get(name, name)}" in reload}
         listing = {name: file_fingerprints(warehouse, name) for name in TABLES}
         by_rows: set[str] = set()  # tables whose changed rows are listed in a temp table _changed_<name>
         for name in TABLES:
             relation = DB_TABLE_NAMES.get(name, name)
-            if f"main.{relation}" in reload:
+            if name in reloaded:
                 con.execute(f"DELETE FROM {relation}")
                 load_parquet(con, warehouse, relation, list(listing[name]), listing[name])
                 continue
@@ -517,8 +518,7 @@ def update_duckdb(warehouse: Warehouse, sql_dir: Path, db_path: Path) -> dict[st
             "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal"
         ).fetchall():
             con.execute(f'DROP VIEW IF EXISTS "{view}"')
-        changed = {name: old.get(name, {}) != listing[name] or f"main.{DB_TABLE_NAMES.get(name, name)}" in reload
-                   for name in TABLES}
+        changed = {name: old.get(name, {}) != listing[name] or name in reloaded for name in TABLES}
         _refresh_row_aggregates(con, changed, by_rows, {t.split(".", 1)[1] for t in reload if t.startswith("agg.")})
         return _finish_build(con, sql_dir, listing)
     finally:
@@ -543,17 +543,22 @@ COMPACT_DELETED_SHARE = 0.25
 RELOADED_WHEN_FRAGMENTED = frozenset({"main.timeline_events", "main.article_duplicates", "agg.actor_timeline"})
 
 
+def row_group_counts(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, int, int]:
+    """``(row groups, rows stored in them, live rows)`` of ``table`` (``schema.table``, quoted as needed): the
+    stored rows count the deleted ones a checkpoint has not reclaimed."""
+    groups, stored = con.execute(
+        "SELECT count(*), coalesce(sum(n), 0) FROM (SELECT max(start + count) AS n FROM pragma_storage_info(?) "
+        "WHERE column_id = 0 AND column_path = '[0]' GROUP BY row_group_id)", [table]).fetchone()
+    return groups, stored, con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
 def fragmented_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The tables (``schema.table``) of the database whose storage an update should compact (see
     ``COMPACT_EXTRA_SHARE``): too many row groups for their rows, or too many deleted rows."""
     out = []
     for schema, table in con.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY ALL").fetchall():
-        name = f'"{schema}"."{table}"'
-        groups, stored = con.execute(
-            "SELECT count(*), coalesce(sum(n), 0) FROM (SELECT max(start + count) AS n FROM pragma_storage_info(?) "
-            "WHERE column_id = 0 AND column_path = '[0]' GROUP BY row_group_id)", [name]).fetchone()
-        live = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        groups, stored, live = row_group_counts(con, f'"{schema}"."{table}"')
         need = -(-live // ROW_GROUP_ROWS)
         if (groups - need > max(COMPACT_MIN_EXTRA_GROUPS, COMPACT_EXTRA_SHARE * need)
                 or stored - live > COMPACT_DELETED_SHARE * stored):

@@ -112,11 +112,12 @@ def test_incremental_publish_equals_a_fresh_build(tmp_path: Path) -> None:
     assert incremental == db_snapshot(fresh)
 
 
-def _row_groups(db: Path, table: str) -> int:
+def _storage_of(db: Path, table: str) -> tuple[int, int]:
+    """(row groups, deleted rows not yet reclaimed) of ``table`` in the database ``db``."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info(?) WHERE column_id = 0",
-                           [table]).fetchone()[0]
+        groups, stored, live = storage.row_group_counts(con, table)
+        return groups, stored - live
     finally:
         con.close()
 
@@ -127,27 +128,17 @@ def test_updates_append_row_groups_until_a_table_is_fragmented_then_compact_it(
     wh = str(tmp_path / "wh")
     storage.write_partition(wh, "articles", "p0", _articles("p0", 5))
     db, _ = storage.publish_duckdb(wh, SQL_DIR, tmp_path / "db")
-    groups = [_row_groups(db, "articles")]
+    groups = [_storage_of(db, "articles")[0]]
     for i in range(1, 7):
         storage.write_partition(wh, "articles", f"p{i}", _articles(f"p{i}", 5))
         db, counts = storage.publish_duckdb(wh, SQL_DIR, tmp_path / "db")
-        groups.append(_row_groups(db, "articles"))
+        groups.append(_storage_of(db, "articles")[0])
         assert counts["articles"] == 5 * (i + 1)
     # Each update leaves its rows in a row group of their own (no rewrite of the others) until the table holds 3
     # more than its 35 rows need (one): the next publish merges them, and appending starts again.
     assert groups == [1, 2, 3, 4, 5, 1, 2]
     fresh, _ = storage.publish_duckdb(wh, SQL_DIR, tmp_path / "fresh", incremental=False)
     assert db_snapshot(db) == db_snapshot(fresh)
-
-
-def _deleted_rows(db: Path, table: str) -> int:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        stored = con.execute("SELECT coalesce(sum(n), 0) FROM (SELECT max(start + count) AS n FROM pragma_storage_info(?) "
-                             "WHERE column_id = 0 AND column_path = '[0]' GROUP BY row_group_id)", [table]).fetchone()[0]
-        return stored - con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        con.close()
 
 
 def test_a_timeline_table_with_many_deleted_rows_is_reloaded_whole_not_the_database_compacted(
@@ -166,8 +157,8 @@ def test_a_timeline_table_with_many_deleted_rows_is_reloaded_whole_not_the_datab
         _write_timeline(wh, rows)
         storage.write_partition(wh, "articles", f"p{step}", _articles(f"p{step}", 5))
         db, _ = storage.publish_duckdb(wh, SQL_DIR, tmp_path / "db")
-        deleted.append(_deleted_rows(db, "timeline_events"))
-        groups.append(_row_groups(db, "articles"))
+        deleted.append(_storage_of(db, "timeline_events")[1])
+        groups.append(_storage_of(db, "articles")[0])
     # 4, 8 deleted of 24, 28 stored; then 12 of 32 is over 0.3: the next publish reloads the table whole.
     assert deleted == [4, 8, 12, 0]
     assert groups == [2, 3, 4, 5]  # the articles' row groups are not merged by it
