@@ -132,20 +132,13 @@ def changed_leaves(old: dict[str, str], new: dict[str, str]) -> set[str]:
     return {leaf(p) for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
 
 
-def _bytes(fingerprint: str | None) -> int:
-    """The size a listing records for a file (``storage.file_fingerprints``: size first), 0 when unknown."""
-    try:
-        return int((fingerprint or "").split(":", 1)[0])
-    except ValueError:
-        return 0
-
-
 def changed_bytes(old: dict[str, str], new: dict[str, str]) -> tuple[int, int]:
     """(bytes in the partitions changed between two listings, bytes of the table): each file counted at the larger
     of its old and new size, the table at the larger of its two totals. How much of a table a run must redo."""
     changed = changed_leaves(old, new)
-    moved = sum(max(_bytes(old.get(p)), _bytes(new.get(p))) for p in old.keys() | new.keys() if leaf(p) in changed)
-    return moved, max(sum(map(_bytes, old.values())), sum(map(_bytes, new.values())))
+    size = storage.fingerprint_bytes
+    moved = sum(max(size(old.get(p)), size(new.get(p))) for p in old.keys() | new.keys() if leaf(p) in changed)
+    return moved, max(sum(map(size, old.values())), sum(map(size, new.values())))
 
 
 def too_large_a_change(old: dict[str, str], new: dict[str, str], share: float, floor: int) -> float | None:

@@ -256,6 +256,14 @@ def connect_bounded(database: str | Path = ":memory:", **config: str | bool | in
 WHOLE_TABLES = ("article_duplicates", "timeline")
 
 
+def fingerprint_bytes(fingerprint: str | None) -> int:
+    """The size a ``file_fingerprints`` entry records (size first); 0 when unknown (a store that gave none)."""
+    try:
+        return int((fingerprint or "").split(":", 1)[0])
+    except ValueError:
+        return 0
+
+
 def file_fingerprints(warehouse: Warehouse, table_name: str) -> dict[str, str]:
     """Path relative to ``parquet/`` -> fingerprint of each data file of a table: size, modification time and
     (locally) inode. Every writer stages a new file and renames it into place, so a rewritten file always
@@ -374,7 +382,7 @@ def load_parquet(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, relation:
     rel = sorted(rel_paths)
     if not rel:
         return
-    sizes = {p: int((fingerprints or {}).get(p, "0:").split(":", 1)[0] or 0) for p in rel}
+    sizes = {p: fingerprint_bytes((fingerprints or {}).get(p)) for p in rel}
     select = ", ".join(f'"{c}"' for c in columns) if columns else "*"
     for batch in _batches(rel, sizes):
         paths = duckdb_paths(con, warehouse, full_paths(warehouse, batch))

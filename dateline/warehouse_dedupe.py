@@ -138,7 +138,7 @@ def dedupe_warehouse(warehouse: str, workers: int = 0, state_dir: str | Path | N
             # A big warehouse's dedupe from scratch holds ~2 kB per article for a minute: in a process of its own,
             # which gives it all back when it ends.
             big = storage.is_local(warehouse) and sum(
-                int(fp.split(":", 1)[0] or 0) for fp in listings["signatures"].values()) >= CHILD_MIN_BYTES
+                map(storage.fingerprint_bytes, listings["signatures"].values())) >= CHILD_MIN_BYTES
             if big:
                 if st is not None:
                     st.close()

@@ -442,7 +442,7 @@ def _full(warehouse: str, listings: dict[str, dict[str, str]], state_dir: str | 
         y = storage.year_of_path(rel)
         if y and y != storage.HIVE_NULL:
             files_of[y].append(f"{base}/{rel}")
-            size_of[y] += int(fp.split(":", 1)[0] or 0)
+            size_of[y] += storage.fingerprint_bytes(fp)
     years = sorted(files_of, key=lambda y: -size_of[y])  # biggest first: the pool finishes together
     sid_base = {y: (i + 1) << 32 for i, y in enumerate(sorted(files_of))}
     states = _open_shards(Path(state_dir), STATE_SHARDS) if state_dir is not None else []
