@@ -252,8 +252,13 @@ def _timeline_stats(warehouse: str, outputs: dict[str, str]) -> dict[str, Any]:
     paths = storage.full_paths(warehouse, outputs)
     counts = np.concatenate([t.column("source_count").to_numpy() for t in storage.read_files_columns(
         warehouse, paths, "timeline", ["source_count"])] or [np.empty(0, dtype=np.int32)])
+    return {**_source_summary(counts), "years": len({storage.year_of_path(p) for p in outputs})}
+
+
+def _source_summary(counts: np.ndarray) -> dict[str, int]:
+    """Rows, multi-source rows and the largest source count of timeline rows with source counts ``counts``."""
     return {"rows": len(counts), "multi_source_rows": int((counts > 1).sum()),
-            "max_source_count": int(counts.max(initial=0)), "years": len({storage.year_of_path(p) for p in outputs})}
+            "max_source_count": int(counts.max(initial=0))}
 
 
 def _shard_run(warehouse: str, state_dir: str, shard: int, shards: int, listings: dict[str, dict[str, str]],
@@ -428,8 +433,7 @@ def timeline_year(warehouse: str, year: str, paths: Sequence[str], sid_base: int
     table = pa.concat_tables(rows).combine_chunks() if rows else schemas.TIMELINE.empty_table()
     storage.write_year_file(warehouse, "timeline", storage.WHOLE_TABLE_KEY, year, table)
     counts = table.column("source_count").to_numpy() if table.num_rows else np.zeros(0, dtype=np.int32)
-    return {"rows": table.num_rows, "events_in": events_in, "multi_source_rows": int((counts > 1).sum()),
-            "max_source_count": int(counts.max(initial=0)), "state_ok": state_ok,
+    return {**_source_summary(counts), "events_in": events_in, "state_ok": state_ok,
             "seconds": time.perf_counter() - started}
 
 
